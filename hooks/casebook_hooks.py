@@ -1,0 +1,39 @@
+"""MkDocs hooks: wire MkDocs build events to the casebook package.
+
+No logic lives here. Loading, checking and rendering are in ``casebook``;
+these functions only hand its results to MkDocs. State is reset in
+``on_config`` because hooks stay loaded across ``mkdocs serve`` rebuilds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.exceptions import Abort
+from mkdocs.structure.files import File
+
+from casebook.site import SiteBuild
+
+_build: SiteBuild | None = None
+
+
+def on_config(config):
+    global _build
+    _build = None
+    root = Path(config.config_file_path).resolve().parent
+    try:
+        _build = SiteBuild.prepare(root)
+    except SiteBuild.Failed as exc:
+        raise Abort(str(exc)) from None
+    config["nav"] = _build.nav
+    return config
+
+
+def on_files(files, config):
+    for uri, content in _build.pages.items():
+        files.append(File.generated(config, uri, content=content))
+    return files
+
+
+def on_post_build(config):
+    _build.write_extra(Path(config["site_dir"]))

@@ -1,0 +1,86 @@
+"""How values, qualifiers and text are shown on pages."""
+
+from __future__ import annotations
+
+import re
+
+from .numbers import format_value
+
+QUALIFIER_ZH = {
+    "exact": "确数",
+    "more_than": "余（多于）",
+    "about": "近/约",
+    "at_least": "以上（不少于）",
+    "less_than": "不足",
+    "at_most": "以下（不超过）",
+}
+
+QUALIFIER_EN = {
+    "exact": "exact",
+    "more_than": "more than",
+    "about": "about / nearly",
+    "at_least": "at least",
+    "less_than": "less than",
+    "at_most": "at most",
+}
+
+FURNITURE_ZH = {"page_furniture": "版面信息", "caption": "图片说明", "boilerplate": "网页模板文字"}
+
+DEFECT_ZH = {
+    "caption_splice": "图片说明插入句中",
+    "broken_paragraph": "段落在句中断开",
+    "broken_heading": "标题被拆成多行",
+    "garbled": "语句错乱",
+    "missing_text": "文字缺失",
+    "pinyin_artifacts": "转换残留的拼音注音",
+    "split_value": "数值被空行拆开",
+    "other": "其他",
+}
+
+LEVEL_SCRIPT = {"zh-Hans": "简体", "zh-Hant": "繁体"}
+
+
+def value_text(value, unit: str, qualifier: str) -> str:
+    """The value as a reader sees it: 2600余, 约70%, 1600以上, 不足100万."""
+    number = format_value(value)
+    pct = "%" if unit.strip() == "%" else ""
+    core = f"{number}{pct}"
+    if qualifier == "more_than":
+        return f"{number}余{pct}"
+    if qualifier == "about":
+        return f"约{core}"
+    if qualifier == "at_least":
+        return f"{core}以上"
+    if qualifier == "less_than":
+        return f"不足{core}"
+    if qualifier == "at_most":
+        return f"{core}以下"
+    return core
+
+
+def unit_text(unit: str) -> str:
+    return "" if unit.strip() == "%" else unit
+
+
+def when_text(record_data) -> str:
+    """Year and/or period of a value."""
+    parts = []
+    if record_data.year is not None:
+        parts.append(f"{record_data.year}年")
+    if record_data.period and record_data.period not in parts:
+        parts.append(record_data.period)
+    return "，".join(parts)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!-])")
+
+
+def md_escape(text: str) -> str:
+    """Escape text so Markdown shows it literally (HTML specials become entities)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def md_cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return md_escape(text).replace("|", "\\|").replace("\n", " ")

@@ -1,0 +1,399 @@
+"""Load and check the whole library: indicators, cases, sources, citations.
+
+``load_library(root)`` returns a :class:`Library` and the list of problems
+found. Nothing here imports MkDocs: the hooks and the command line both call
+this one function.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .citations import Citation, check_derived, check_value, locate_quote
+from .models import Case, IndicatorDef, IndicatorsFile, MechanismDef, MechanismsFile
+from .problems import Problem, did_you_mean
+from .sources import SourceText
+from .yamlload import Loaded, load_yaml, read_text
+
+INDICATORS_FILE = Path("data") / "indicators.yaml"
+MECHANISMS_FILE = Path("data") / "mechanisms.yaml"
+CASES_DIR = Path("cases")
+
+
+@dataclass
+class ValueRecord:
+    """One cited value of a case, resolved."""
+
+    index: int  # position in case.yaml's indicators list
+    anchor: str  # id of its row on the case page
+    data: Any  # models.IndicatorValue
+    definition: IndicatorDef
+    citation: Citation | None  # None for derived values
+    inputs: list["ValueRecord"] = field(default_factory=list)  # derived values' cited inputs
+
+
+@dataclass
+class TagRecord:
+    """One mechanism a case reports, with its verified quotes."""
+
+    index: int
+    anchor: str  # id of the city's section on the mechanism page
+    data: Any  # models.MechanismTag
+    definition: MechanismDef
+    citations: list[Citation]
+
+
+@dataclass
+class CaseRecord:
+    id: str
+    folder: Path
+    data: Case
+    narrative: str
+    source: SourceText
+    values: list[ValueRecord]
+    yaml_path: Path
+    tags: list[TagRecord] = field(default_factory=list)
+
+    def citations(self) -> list[Citation]:
+        """Every distinct cited passage of this case, in source order."""
+        seen: dict[str, Citation] = {}
+        for v in self.values:
+            if v.citation is not None:
+                seen.setdefault(v.citation.anchor, v.citation)
+        for t in self.tags:
+            for c in t.citations:
+                seen.setdefault(c.anchor, c)
+        return sorted(seen.values(), key=lambda c: c.start)
+
+
+@dataclass
+class Library:
+    root: Path
+    groups: list[Any]
+    indicators: dict[str, IndicatorDef]
+    cases: list[CaseRecord]
+    mechanisms: dict[str, MechanismDef] = field(default_factory=dict)
+
+    def case(self, case_id: str) -> CaseRecord:
+        return next(c for c in self.cases if c.id == case_id)
+
+
+def pydantic_problems(exc: ValidationError, loaded: Loaded, path: Path) -> list[Problem]:
+    """Turn a pydantic error into problems that name the YAML line."""
+    problems = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        # model_validator errors on a nested model carry the model's path.
+        line, col = loaded.where(loc)
+        where = ".".join(str(x) for x in loc) or "the file"
+        kind = err["type"]
+        msg, hint = err["msg"], ""
+        if kind == "extra_forbidden":
+            parent = loc[:-1]
+            allowed = _allowed_keys(parent)
+            msg = f"unknown key '{loc[-1]}'"
+            hint = did_you_mean(str(loc[-1]), allowed) if allowed else "remove it"
+        elif kind == "missing":
+            msg = f"missing required field '{loc[-1]}'"
+            hint = f"add `{loc[-1]}:` here"
+            line, col = loaded.where(loc[:-1])
+        elif loc in loaded.surprises:
+            msg = f"{where}: wrong type ({err['msg'].lower()})"
+            hint = loaded.surprises[loc]
+        elif kind == "literal_error":
+            expected = err.get("ctx", {}).get("expected", "")
+            msg = f"{where}: {err['input']!r} is not allowed"
+            choices = [c.strip().strip("'") for c in expected.replace(" or ", ",").split(",") if c.strip()]
+            hint = did_you_mean(str(err["input"]), choices)
+        elif kind == "value_error":
+            msg = f"{where}: {err['msg'].removeprefix('Value error, ')}"
+            hint = ""
+            if "—" not in msg and ":" in msg:
+                msg, _, hint = msg.partition(": ") if msg.count(": ") > 1 else (msg, "", "")
+        elif kind == "string_pattern_mismatch":
+            msg = f"{where}: {err['input']!r} does not have the required form"
+            hint = _pattern_hint(loc)
+        elif kind.endswith("_type") or kind in ("int_from_float", "too_short"):
+            got = type(err["input"]).__name__ if kind.endswith("_type") else None
+            msg = f"{where}: {err['msg'].lower()}" + (f" (got {_type_word(err['input'])})" if got else "")
+            hint = _type_hint(loc, err)
+        problems.append(Problem(path, line, col, msg, hint))
+    return problems
+
+
+def _type_word(value) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _type_hint(loc, err) -> str:
+    field_name = next((x for x in reversed(loc) if isinstance(x, str)), "")
+    if field_name == "value":
+        return "write the number without quotes or units, e.g. `value: 2017` (the unit goes in `unit:`)"
+    if field_name in ("quotes", "indicators", "mechanisms", "furniture", "defects", "notes"):
+        return f"`{field_name}:` is a list: start each item on its own line with '- '"
+    if err["type"] == "too_short":
+        return "add at least one item"
+    if field_name == "year":
+        return "write the year as a number, e.g. `year: 2020`, or use `period:` for text"
+    return "put text in quotes if YAML reads it as something else"
+
+
+def _pattern_hint(loc) -> str:
+    name = next((x for x in reversed(loc) if isinstance(x, str)), "")
+    return {
+        "sha256": "64 lower-case hex digits; `casebook check` prints the file's checksum",
+        "published": "write the date in quotes as 'YYYY-MM-DD'",
+        "id": "use lower-case latin letters, digits and '-', e.g. karamay",
+        "indicator": "use the indicator's key from data/indicators.yaml",
+        "lines": "a line number or a range such as '23-29'",
+    }.get(name, "see the schema for the expected form")
+
+
+def _allowed_keys(parent_loc) -> list[str]:
+    from . import models
+
+    model = models.Case
+    names = [x for x in parent_loc if isinstance(x, str)]
+    walk = {("source",): models.Source, ("source", "furniture"): models.Furniture,
+            ("source", "defects"): models.Defect, ("indicators",): models.IndicatorValue,
+            ("indicators", "derived"): models.Derived, ("mechanisms",): models.MechanismTag,
+            ("groups",): models.Group}
+    model = walk.get(tuple(names), model if not names else None)
+    if names == ["indicators"] and parent_loc and parent_loc[0] == "indicators" and len(parent_loc) == 2:
+        model = models.IndicatorValue
+    return list(model.model_fields) if model else []
+
+
+def load_indicators(root: Path, problems: list[Problem]) -> tuple[list, dict[str, IndicatorDef]]:
+    path = root / INDICATORS_FILE
+    loaded = load_yaml(path, problems)
+    if loaded is None:
+        return [], {}
+    try:
+        parsed = IndicatorsFile.model_validate(loaded.data)
+    except ValidationError as exc:
+        problems.extend(pydantic_problems(exc, loaded, path))
+        return [], {}
+    groups = {g.id for g in parsed.groups}
+    indicators: dict[str, IndicatorDef] = {}
+    for i, ind in enumerate(parsed.indicators):
+        line, col = loaded.where(("indicators", i, "key"))
+        if ind.key in indicators:
+            problems.append(Problem(path, line, col, f"indicator '{ind.key}' is defined twice",
+                                    "keep one definition and merge the two"))
+            continue
+        if ind.group not in groups:
+            gl, gc = loaded.where(("indicators", i, "group"))
+            problems.append(Problem(path, gl, gc, f"unknown group '{ind.group}'", did_you_mean(ind.group, groups)))
+        indicators[ind.key] = ind
+    return parsed.groups, indicators
+
+
+def load_mechanisms(root: Path, indicators: dict, problems: list[Problem]) -> dict[str, MechanismDef]:
+    path = root / MECHANISMS_FILE
+    loaded = load_yaml(path, problems)
+    if loaded is None:
+        return {}
+    try:
+        parsed = MechanismsFile.model_validate(loaded.data)
+    except ValidationError as exc:
+        problems.extend(pydantic_problems(exc, loaded, path))
+        return {}
+    mechanisms: dict[str, MechanismDef] = {}
+    for i, m in enumerate(parsed.mechanisms):
+        if m.id in mechanisms:
+            line, col = loaded.where(("mechanisms", i, "id"))
+            problems.append(Problem(path, line, col, f"mechanism '{m.id}' is defined twice", "keep one definition"))
+            continue
+        mechanisms[m.id] = m
+    ids = {m.id for m in parsed.mechanisms}
+    for i, m in enumerate(parsed.mechanisms):
+        for j, key in enumerate(m.related_indicators):
+            if indicators and key not in indicators:
+                line, col = loaded.where(("mechanisms", i, "related_indicators", j))
+                problems.append(Problem(path, line, col, f"unknown indicator '{key}'", did_you_mean(key, indicators)))
+        for j, key in enumerate(m.related_mechanisms):
+            if key not in ids:
+                line, col = loaded.where(("mechanisms", i, "related_mechanisms", j))
+                problems.append(Problem(path, line, col, f"unknown mechanism '{key}'", did_you_mean(key, ids)))
+    return mechanisms
+
+
+def _furniture_lines(case: Case) -> dict[int, str]:
+    out = {}
+    for f in case.source.furniture:
+        a, _, b = f.lines.partition("-")
+        for n in range(int(a), int(b or a) + 1):
+            out[n] = f.kind
+    return out
+
+
+def load_case(folder: Path, indicators: dict[str, IndicatorDef], problems: list[Problem],
+              mechanisms: dict[str, MechanismDef] | None = None) -> CaseRecord | None:
+    """Load and check one case folder; problems are appended, None if unusable."""
+    yaml_path = folder / "case.yaml"
+    if not yaml_path.exists():
+        problems.append(Problem(yaml_path, 1, 1, "case folder has no case.yaml",
+                                f"run `casebook new {folder.name}` or remove the folder"))
+        return None
+    loaded = load_yaml(yaml_path, problems)
+    if loaded is None:
+        return None
+    try:
+        case = Case.model_validate(loaded.data)
+    except ValidationError as exc:
+        problems.extend(pydantic_problems(exc, loaded, yaml_path))
+        return None
+    before = len(problems)
+    if case.id != folder.name:
+        line, col = loaded.where(("id",))
+        problems.append(Problem(yaml_path, line, col, f"id '{case.id}' differs from the folder name '{folder.name}'",
+                                f"set `id: {folder.name}` or rename the folder to cases/{case.id}/"))
+    # The archived source and its checksum.
+    src_path = folder / case.source.file
+    if not src_path.exists():
+        line, col = loaded.where(("source", "file"))
+        problems.append(Problem(yaml_path, line, col, f"source file {case.source.file} is missing",
+                                f"copy the source text, unchanged, to {src_path.as_posix()}"))
+        return None
+    raw_bytes = src_path.read_bytes()
+    digest = hashlib.sha256(raw_bytes).hexdigest()
+    if digest != case.source.sha256:
+        line, col = loaded.where(("source", "sha256"))
+        problems.append(Problem(yaml_path, line, col,
+                                f"{case.source.file} has changed: its SHA-256 is {digest}, not the recorded one",
+                                "archived sources must not be edited; restore the original file "
+                                "(or, for a new source, record this checksum)"))
+    raw = read_text(src_path, problems)
+    if raw is None:
+        return None
+    source = SourceText.parse(raw, _furniture_lines(case))
+    n_lines = raw.count("\n") + 1
+    for i, item in enumerate(list(case.source.furniture) + list(case.source.defects)):
+        if item.lines:
+            last = int(item.lines.split("-")[-1])
+            if last > n_lines:
+                key = ("source", "furniture", i) if i < len(case.source.furniture) else \
+                      ("source", "defects", i - len(case.source.furniture))
+                line, col = loaded.where(key + ("lines",))
+                problems.append(Problem(yaml_path, line, col, f"line {last} is past the end of {case.source.file} "
+                                        f"({n_lines} lines)", "give line numbers of the source file"))
+    for name in ("title", "author", "outlet"):
+        text = getattr(case.source, name)
+        if text and source.mentions(text) == 0:
+            line, col = loaded.where(("source", name))
+            problems.append(Problem(yaml_path, line, col, f"source {name} {text!r} does not occur in the text",
+                                    "metadata must be what the text states: copy it verbatim, or use null and a note"))
+    # Values.
+    values: list[ValueRecord] = []
+    seen: dict[tuple[str, str], int] = {}
+    per_indicator: dict[str, int] = {}
+    by_key: dict[str, ValueRecord] = {}
+    for i, v in enumerate(case.indicators):
+        line, col = loaded.where(("indicators", i))
+        definition = indicators.get(v.indicator)
+        if definition is None:
+            kl, kc = loaded.where(("indicators", i, "indicator"))
+            problems.append(Problem(yaml_path, kl, kc, f"unknown indicator '{v.indicator}'",
+                                    did_you_mean(v.indicator, indicators) + " (indicators are defined in data/indicators.yaml)"))
+            continue
+        key = (v.indicator, v.scope)
+        if key in seen:
+            problems.append(Problem(yaml_path, line, col,
+                                    f"indicator '{v.indicator}' with scope '{v.scope}' is already cited "
+                                    f"at item {seen[key] + 1}",
+                                    "cite each indicator once per scope; remove one or give the right scope"))
+            continue
+        seen[key] = i
+        n = per_indicator.get(v.indicator, 0) + 1
+        per_indicator[v.indicator] = n
+        anchor = f"v-{v.indicator}" + (f"-{n}" if n > 1 else "")
+        citation = None
+        if v.quote is not None:
+            ql, qc = loaded.where(("indicators", i, "quote"))
+            citation = locate_quote(source, v.quote, yaml_path, ql, qc, f"indicator '{v.indicator}'", problems)
+            if citation is not None:
+                check_value(v, citation.normalized, yaml_path, *loaded.where(("indicators", i, "value")), problems)
+        record = ValueRecord(i, anchor, v, definition, citation)
+        values.append(record)
+        if v.derived is None:
+            by_key.setdefault(v.indicator, record)
+    for record in values:
+        if record.data.derived is not None:
+            line, col = loaded.where(("indicators", record.index, "derived"))
+            record.inputs = check_derived(record.data, by_key, yaml_path, line, col, problems)
+    tags: list[TagRecord] = []
+    seen_mechanisms: dict[str, int] = {}
+    for i, tag in enumerate(case.mechanisms):
+        line, col = loaded.where(("mechanisms", i, "mechanism"))
+        definition = (mechanisms or {}).get(tag.mechanism)
+        if definition is None:
+            problems.append(Problem(yaml_path, line, col, f"unknown mechanism '{tag.mechanism}'",
+                                    did_you_mean(tag.mechanism, mechanisms or {}) +
+                                    " (mechanisms are defined in data/mechanisms.yaml)"))
+            continue
+        if tag.mechanism in seen_mechanisms:
+            problems.append(Problem(yaml_path, line, col, f"mechanism '{tag.mechanism}' is tagged twice "
+                                    f"(first at item {seen_mechanisms[tag.mechanism] + 1})",
+                                    "merge the two tags: put all quotes under one"))
+            continue
+        seen_mechanisms[tag.mechanism] = i
+        cites = []
+        for j, quote in enumerate(tag.quotes):
+            ql, qc = loaded.where(("mechanisms", i, "quotes", j))
+            c = locate_quote(source, quote, yaml_path, ql, qc, f"mechanism '{tag.mechanism}'", problems)
+            if c is not None:
+                cites.append(c)
+        tags.append(TagRecord(i, f"{case.id}", tag, definition, cites))
+    for i, item in enumerate(case.uncoded):
+        if source.mentions(item.quote) == 0:
+            ql, qc = loaded.where(("uncoded", i, "quote"))
+            closest = source.closest(item.quote)
+            hint = f"closest passage is ¶{closest[0].number}: “{closest[1][:60]}”" if closest else "copy it verbatim"
+            problems.append(Problem(yaml_path, ql, qc, "uncoded: quote not found in the source", hint))
+    narrative_path = folder / "case.md"
+    narrative = ""
+    if not narrative_path.exists():
+        problems.append(Problem(narrative_path, 1, 1, "case.md (the narrative) is missing",
+                                "write the editor's narrative: background, measures, results, what the source does not say"))
+    else:
+        narrative = read_text(narrative_path, problems) or ""
+    if len(problems) > before:
+        return None
+    return CaseRecord(case.id, folder, case, narrative, source, values, yaml_path, tags)
+
+
+def load_library(root: Path) -> tuple[Library, list[Problem]]:
+    """Load the whole library under ``root``; return it and every problem found."""
+    root = Path(root)
+    problems: list[Problem] = []
+    groups, indicators = load_indicators(root, problems)
+    mechanisms = load_mechanisms(root, indicators, problems)
+    cases: list[CaseRecord] = []
+    cases_dir = root / CASES_DIR
+    folders = sorted(p for p in cases_dir.iterdir() if p.is_dir() and not p.name.startswith(".")) \
+        if cases_dir.is_dir() else []
+    if not folders:
+        problems.append(Problem(cases_dir, 1, 1, "no case folders found", "add a case with `casebook new <slug>`"))
+    for folder in folders:
+        record = load_case(folder, indicators, problems, mechanisms)
+        if record is not None:
+            cases.append(record)
+    return Library(root, groups, indicators, cases, mechanisms), problems

@@ -1,0 +1,156 @@
+"""Generated pages: Markdown text for every page built from the data.
+
+``build_pages(library, templates_dir)`` returns ``{src_uri: markdown}``; the
+MkDocs hooks hand each one to MkDocs as an in-memory file. One Jinja template
+per page kind lives in ``templates/``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from .display import (DEFECT_ZH, FURNITURE_ZH, LEVEL_SCRIPT, QUALIFIER_EN, QUALIFIER_ZH, md_cell, md_escape,
+                      unit_text, value_text, when_text)
+from .library import CaseRecord, Library, ValueRecord
+from .source_view import BackRef, render_source
+
+
+def environment(templates_dir: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,  # templates produce Markdown; text is escaped with md_escape / md_cell
+    )
+    env.filters.update(md=md_escape, cell=md_cell, qzh=lambda q: QUALIFIER_ZH[q], qen=lambda q: QUALIFIER_EN[q])
+    env.globals.update(FURNITURE_ZH=FURNITURE_ZH, DEFECT_ZH=DEFECT_ZH, SCRIPT=LEVEL_SCRIPT)
+    return env
+
+
+@dataclass
+class ValueRow:
+    """A value as shown in tables."""
+
+    record: ValueRecord
+    case: CaseRecord
+
+    @property
+    def data(self):
+        return self.record.data
+
+    @property
+    def text(self) -> str:
+        d = self.record.data
+        return ("≈" if d.derived else "") + value_text(d.value, d.unit, d.qualifier)
+
+    @property
+    def unit(self) -> str:
+        return unit_text(self.record.data.unit)
+
+    @property
+    def when(self) -> str:
+        return when_text(self.record.data)
+
+    @property
+    def derived(self) -> bool:
+        return self.record.data.derived is not None
+
+    def passage_url(self, prefix: str) -> str:
+        """Link to the highlighted passage, relative to a page ``prefix`` ('../' from a sub-folder)."""
+        c = self.record.citation or (self.record.inputs[0].citation if self.record.inputs else None)
+        return f"{prefix}sources/{self.case.id}.md#{c.anchor}" if c else f"{prefix}cases/{self.case.id}.md"
+
+    def citation_label(self) -> str:
+        """Citation as text: city and ¶ numbers (what survives on paper)."""
+        if self.record.citation:
+            return f"{self.case.data.city} ¶{self.record.citation.paragraph}"
+        paras = sorted({i.citation.paragraph for i in self.record.inputs if i.citation})
+        return f"{self.case.data.city} " + "、".join(f"¶{p}" for p in paras)
+
+    def sources_md(self, prefix: str) -> str:
+        """The 出处 cell: ¶ links to the passage(s)."""
+        if self.record.citation:
+            c = self.record.citation
+            return f"[¶{c.paragraph}]({prefix}sources/{self.case.id}.md#{c.anchor})"
+        links = [f"[¶{i.citation.paragraph}]({prefix}sources/{self.case.id}.md#{i.citation.anchor})"
+                 for i in self.record.inputs if i.citation]
+        return "推算自 " + "、".join(links)
+
+
+def value_rows(case: CaseRecord) -> list[ValueRow]:
+    return [ValueRow(v, case) for v in case.values]
+
+
+def backrefs_for(case: CaseRecord, extra: dict[str, list[BackRef]] | None = None) -> dict[str, list[BackRef]]:
+    """Passage anchor -> links back to what cites it, from the source page."""
+    refs: dict[str, list[BackRef]] = {}
+    for v in case.values:
+        if v.citation is None:
+            continue
+        label = f"{v.definition.name} {value_text(v.data.value, v.data.unit, v.data.qualifier)}{unit_text(v.data.unit)}"
+        refs.setdefault(v.citation.anchor, []).append(BackRef(label, f"../cases/{case.id}.md#{v.anchor}"))
+    for anchor, items in (extra or {}).items():
+        refs.setdefault(anchor, []).extend(items)
+    return refs
+
+
+class PageBuilder:
+    """Renders every generated page of one library."""
+
+    def __init__(self, library: Library, templates_dir: Path):
+        self.library = library
+        self.env = environment(templates_dir)
+
+    def render(self, template: str, **context) -> str:
+        return self.env.get_template(template).render(library=self.library, **context)
+
+    def case_page(self, case: CaseRecord) -> str:
+        return self.render("case.md.j2", case=case, rows=value_rows(case))
+
+    def source_page(self, case: CaseRecord, extra_refs: dict[str, list[BackRef]] | None = None) -> str:
+        refs = backrefs_for(case, extra_refs)
+        cites = case.citations()
+        original = render_source(case.source, cites, refs)
+        simplified = None
+        if case.data.source.script == "zh-Hant":
+            simplified = render_source(case.source, cites, refs, simplified=True, with_ids=False)
+        return self.render("source.md.j2", case=case, original=original, simplified=simplified,
+                           n_cited=len(cites))
+
+    def cases_index(self) -> str:
+        return self.render("cases_index.md.j2", cases=self.library.cases)
+
+    def pages(self) -> dict[str, str]:
+        out: dict[str, str] = {"cases/index.md": self.cases_index()}
+        for case in self.library.cases:
+            out[f"cases/{case.id}.md"] = self.case_page(case)
+            out[f"sources/{case.id}.md"] = self.source_page(case)
+        return out
+
+    def mechanism_backrefs(self, case: CaseRecord) -> dict[str, list[BackRef]]:
+        refs: dict[str, list[BackRef]] = {}
+        for tag in case.tags:
+            for c in tag.citations:
+                refs.setdefault(c.anchor, []).append(
+                    BackRef(f"机制：{tag.definition.name}", f"../mechanisms/{tag.definition.id}.md#{case.id}"))
+        return refs
+
+
+def build_pages(library: Library, templates_dir: Path) -> dict[str, str]:
+    """Every generated page, as ``{src_uri: markdown}``, in a stable order."""
+    return PageBuilder(library, templates_dir).pages()
+
+
+def nav(library: Library) -> list:
+    """The site navigation, with one entry per case."""
+    return [
+        {"首页": "index.md"},
+        {"案例": ["cases/index.md"] + [{c.data.city: f"cases/{c.id}.md"} for c in library.cases]},
+        {"原始来源": [{c.data.city: f"sources/{c.id}.md"} for c in library.cases]},
+        {"方法说明": "methodology.md"},
+    ]

@@ -1,0 +1,87 @@
+"""The archived text as a page: numbered paragraphs, highlighted cited passages, back-links.
+
+Display cleaning removes the pinyin-annotation artifacts only; furniture lines
+are kept and labelled. Every cited passage is wrapped in ``<mark class="cite">``;
+the first mark of a passage carries its stable anchor id, and after the
+passage come links back to every value and mechanism that cites it. Passages
+may overlap and may run across paragraphs: one sweep over the boundaries of
+each paragraph handles both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .citations import Citation
+from .display import FURNITURE_ZH, md_escape
+from .normalize import PINYIN_ARTIFACT, to_simplified
+from .sources import Paragraph, SourceText
+
+
+@dataclass(frozen=True)
+class BackRef:
+    label: str
+    url: str  # relative to the source page
+
+
+def _visible(text: str) -> list[bool]:
+    keep = [True] * len(text)
+    for m in PINYIN_ARTIFACT.finditer(text):
+        for i in range(m.start(), m.end()):
+            keep[i] = False
+    return keep
+
+
+def _clean(raw: str, keep: list[bool], a: int, b: int, simplified: bool) -> str:
+    text = "".join(ch for ch, k in zip(raw[a:b], keep[a:b]) if k)
+    if simplified:
+        text = to_simplified(text)
+    return md_escape(text)
+
+
+def render_paragraph(source: SourceText, p: Paragraph, cites: list[Citation],
+                     backrefs: dict[str, list[BackRef]], *, simplified: bool = False,
+                     with_ids: bool = True) -> str:
+    """One paragraph as Markdown, with marks for the citations that touch it."""
+    raw = source.raw[p.start:p.end]
+    keep = _visible(raw)
+    pid = f"p{p.number}" if with_ids else f"s{p.number}"
+    head = f"[¶{p.number}](#{pid}){{ .para-no }} "
+    if p.kind != "body":
+        body = f'<span class="furniture-label">{FURNITURE_ZH[p.kind]}</span> ' + \
+               _clean(raw, keep, 0, len(raw), simplified)
+        return f"{head}{body}\n{{: #{pid} .src-para .src-furniture }}"
+    # Boundaries of elementary segments inside this paragraph (relative offsets).
+    spans = [(max(c.start, p.start) - p.start, min(c.end, p.end) - p.start, c) for c in cites
+             if c.start < p.end and c.end > p.start]
+    points = {0, len(raw)}
+    for a, b, _ in spans:
+        points.update((a, b))
+    points = sorted(points)
+    out = []
+    for a, b in zip(points, points[1:]):
+        covering = [c for (sa, sb, c) in spans if sa <= a and sb >= b]
+        text = _clean(raw, keep, a, b, simplified)
+        if not covering:
+            out.append(text)
+        else:
+            starting = [c for (sa, _, c) in spans if sa == a and c.start == p.start + a]
+            ids = [c.anchor for c in starting] if with_ids else []
+            attr = f' id="{ids[0]}"' if ids else ""
+            extra = "".join(f'<span id="{i}"></span>' for i in ids[1:])
+            out.append(f'<mark class="cite"{attr}>{extra}{text}</mark>')
+        ending = [c for (_, sb, c) in spans if sb == b and c.end == p.start + b]
+        if with_ids:
+            for c in sorted(ending, key=lambda c: c.anchor):
+                links = " ".join(f"[{md_escape(r.label)}]({r.url})" for r in backrefs.get(c.anchor, []))
+                if links:
+                    out.append(f'<span class="backrefs">↩ {links}</span>')
+    return f"{head}{''.join(out)}\n{{: #{pid} .src-para }}"
+
+
+def render_source(source: SourceText, cites: list[Citation], backrefs: dict[str, list[BackRef]],
+                  simplified: bool = False, with_ids: bool = True) -> str:
+    """All paragraphs of a source, separated by blank lines."""
+    parts = [render_paragraph(source, p, cites, backrefs, simplified=simplified, with_ids=with_ids)
+             for p in source.paragraphs]
+    return "\n\n".join(parts)
