@@ -30,10 +30,8 @@ def on_config(config):
 
 
 def on_files(files, config):
-    for uri, content in _build.pages.items():
+    for uri, content in {**_build.pages, **_build.files}.items():
+        if files.get_file_from_path(uri) is not None:
+            raise Abort(f"docs/{uri} would be overwritten by a generated page; remove it from docs/")
         files.append(File.generated(config, uri, content=content))
     return files
-
-
-def on_post_build(config):
-    _build.write_extra(Path(config["site_dir"]))

@@ -28,15 +28,27 @@ def cmd_check(args) -> int:
     return 0
 
 
+def cmd_schema(args) -> int:
+    from .schema import write
+
+    written = write(args.root)
+    for path in written:
+        print(f"wrote {path.relative_to(args.root).as_posix()}")
+    if not written:
+        print("schema/ is up to date")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="casebook", description="城市基层党建比较案例库: editors' tools")
     parser.add_argument("--root", type=Path, default=None, help="project folder (default: found from here)")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check", help="validate everything; report every problem as path:line:column")
+    sub.add_parser("schema", help="regenerate the JSON Schemas in schema/ from the models")
     args = parser.parse_args(argv)
     args.root = (args.root or find_root(Path.cwd())).resolve()
     try:
-        return {"check": cmd_check}[args.command](args)
+        return {"check": cmd_check, "schema": cmd_schema}[args.command](args)
     except KeyboardInterrupt:
         return 130
 

@@ -78,6 +78,7 @@ class Library:
     indicators: dict[str, IndicatorDef]
     cases: list[CaseRecord]
     mechanisms: dict[str, MechanismDef] = field(default_factory=dict)
+    mechanism_groups: list[Any] = field(default_factory=list)
 
     def case(self, case_id: str) -> CaseRecord:
         return next(c for c in self.cases if c.id == case_id)
@@ -206,16 +207,17 @@ def load_indicators(root: Path, problems: list[Problem]) -> tuple[list, dict[str
     return parsed.groups, indicators
 
 
-def load_mechanisms(root: Path, indicators: dict, problems: list[Problem]) -> dict[str, MechanismDef]:
+def load_mechanisms(root: Path, indicators: dict, problems: list[Problem]) -> tuple[list, dict[str, MechanismDef]]:
     path = root / MECHANISMS_FILE
     loaded = load_yaml(path, problems)
     if loaded is None:
-        return {}
+        return [], {}
     try:
         parsed = MechanismsFile.model_validate(loaded.data)
     except ValidationError as exc:
         problems.extend(pydantic_problems(exc, loaded, path))
-        return {}
+        return [], {}
+    group_ids = {g.id for g in parsed.groups}
     mechanisms: dict[str, MechanismDef] = {}
     for i, m in enumerate(parsed.mechanisms):
         if m.id in mechanisms:
@@ -223,6 +225,9 @@ def load_mechanisms(root: Path, indicators: dict, problems: list[Problem]) -> di
             problems.append(Problem(path, line, col, f"mechanism '{m.id}' is defined twice", "keep one definition"))
             continue
         mechanisms[m.id] = m
+        if m.group not in group_ids:
+            line, col = loaded.where(("mechanisms", i, "group"))
+            problems.append(Problem(path, line, col, f"unknown group '{m.group}'", did_you_mean(m.group, group_ids)))
     ids = {m.id for m in parsed.mechanisms}
     for i, m in enumerate(parsed.mechanisms):
         for j, key in enumerate(m.related_indicators):
@@ -233,7 +238,7 @@ def load_mechanisms(root: Path, indicators: dict, problems: list[Problem]) -> di
             if key not in ids:
                 line, col = loaded.where(("mechanisms", i, "related_mechanisms", j))
                 problems.append(Problem(path, line, col, f"unknown mechanism '{key}'", did_you_mean(key, ids)))
-    return mechanisms
+    return parsed.groups, mechanisms
 
 
 def _furniture_lines(case: Case) -> dict[int, str]:
@@ -385,7 +390,7 @@ def load_library(root: Path) -> tuple[Library, list[Problem]]:
     root = Path(root)
     problems: list[Problem] = []
     groups, indicators = load_indicators(root, problems)
-    mechanisms = load_mechanisms(root, indicators, problems)
+    mechanism_groups, mechanisms = load_mechanisms(root, indicators, problems)
     cases: list[CaseRecord] = []
     cases_dir = root / CASES_DIR
     folders = sorted(p for p in cases_dir.iterdir() if p.is_dir() and not p.name.startswith(".")) \
@@ -396,4 +401,4 @@ def load_library(root: Path) -> tuple[Library, list[Problem]]:
         record = load_case(folder, indicators, problems, mechanisms)
         if record is not None:
             cases.append(record)
-    return Library(root, groups, indicators, cases, mechanisms), problems
+    return Library(root, groups, indicators, cases, mechanisms, mechanism_groups), problems

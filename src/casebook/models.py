@@ -135,12 +135,6 @@ class Case(_Strict):
                                    description="numbers of the source that are not values, each with a reason")
 
 
-class Group(_Strict):
-    id: Key
-    name: str
-    name_en: str
-
-
 class IndicatorDef(_Strict):
     """An indicator, defined once for all cases."""
 
@@ -154,18 +148,26 @@ class IndicatorDef(_Strict):
     comparability: str = Field(description="what limits comparison across cities")
 
 
+class Group(_Strict):
+    id: Key
+    name: str
+    name_en: str
+
+
 class MechanismDef(_Strict):
     """A mechanism, defined once for all cases."""
 
     id: Key
     name: str
     name_en: str
+    group: Key
     definition: str
     related_indicators: list[Key] = Field(default_factory=list)
     related_mechanisms: list[Key] = Field(default_factory=list)
 
 
 class MechanismsFile(_Strict):
+    groups: list[Group] = Field(min_length=1)
     mechanisms: list[MechanismDef] = Field(min_length=1)
 
 

@@ -14,8 +14,15 @@ import jinja2
 
 from .display import (DEFECT_ZH, FURNITURE_ZH, LEVEL_SCRIPT, QUALIFIER_EN, QUALIFIER_ZH, md_cell, md_escape,
                       unit_text, value_text, when_text)
+from . import __version__
+from .charts import bar_chart
+from .compare import columns, tags_by_mechanism
+from .downloads import VALUE_COLUMNS, bibtex, csl_items
+from .downloads import files as download_files
 from .library import CaseRecord, Library, ValueRecord
 from .source_view import BackRef, render_source
+
+CHUNK = 5  # indicator columns per comparison table, so tables fit an A4 page
 
 
 def environment(templates_dir: Path) -> jinja2.Environment:
@@ -82,6 +89,24 @@ class ValueRow:
         return "推算自 " + "、".join(links)
 
 
+@dataclass
+class _CellView:
+    values: list[ValueRow]
+    reasons: list[str]
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.reasons)
+
+
+@dataclass
+class _ColumnView:
+    key: str
+    definition: object
+    cells: dict
+    n_cases: int
+
+
 def value_rows(case: CaseRecord) -> list[ValueRow]:
     return [ValueRow(v, case) for v in case.values]
 
@@ -126,11 +151,88 @@ class PageBuilder:
         return self.render("cases_index.md.j2", cases=self.library.cases)
 
     def pages(self) -> dict[str, str]:
-        out: dict[str, str] = {"cases/index.md": self.cases_index()}
-        for case in self.library.cases:
+        lib = self.library
+        self.tags = tags_by_mechanism(lib)
+        self.columns = columns(lib)
+        out: dict[str, str] = {"index.md": self.home(), "cases/index.md": self.cases_index()}
+        for case in lib.cases:
             out[f"cases/{case.id}.md"] = self.case_page(case)
-            out[f"sources/{case.id}.md"] = self.source_page(case)
+            out[f"sources/{case.id}.md"] = self.source_page(case, self.mechanism_backrefs(case))
+        out["mechanisms/index.md"] = self.render("mechanisms_index.md.j2", tags=self.tags,
+                                                 mechanisms_by_group=self.mechanisms_by_group())
+        for m in lib.mechanisms.values():
+            out[f"mechanisms/{m.id}.md"] = self.mechanism_page(m)
+        groups = self.compare_groups()
+        out["compare/index.md"] = self.render("compare_index.md.j2", groups=groups)
+        for g in groups:
+            out[f"compare/{g['group'].id}.md"] = self.compare_page(g)
+        out["downloads.md"] = self.downloads_page()
         return out
+
+    def mechanisms_by_group(self) -> dict[str, list]:
+        by_group: dict[str, list] = {g.id: [] for g in self.library.mechanism_groups}
+        for m in self.library.mechanisms.values():
+            by_group.setdefault(m.group, []).append(m)
+        return by_group
+
+    def home(self) -> str:
+        tagged = {(c.id, t.data.mechanism): t for c in self.library.cases for t in c.tags}
+        return self.render("home.md.j2", tagged=tagged, mechanisms_by_group=self.mechanisms_by_group(),
+                           n_values=sum(len(c.values) for c in self.library.cases))
+
+    def mechanism_page(self, m) -> str:
+        entries = self.tags.get(m.id, [])
+        tagged_ids = {c.id for c, _ in entries}
+        absent = [c for c in self.library.cases if c.id not in tagged_ids]
+        indicator_rows = []
+        for key in m.related_indicators:
+            col = self.columns.get(key)
+            if col is None:
+                continue
+            for case in self.library.cases:
+                cell = col.cells.get(case.id)
+                if cell:
+                    indicator_rows.extend((col.definition, ValueRow(v, case)) for v in cell.values)
+        related = [self.library.mechanisms[r] for r in m.related_mechanisms if r in self.library.mechanisms]
+        return self.render("mechanism.md.j2", m=m, entries=entries, absent=absent,
+                           indicator_rows=indicator_rows, related=related)
+
+    def compare_groups(self) -> list[dict]:
+        groups = []
+        for g in self.library.groups:
+            cols = [c for c in self.columns.values() if c.definition.group == g.id]
+            if cols:
+                groups.append({"group": g, "columns": cols})
+        return groups
+
+    def compare_page(self, g: dict) -> str:
+        cols = []
+        for col in g["columns"]:
+            view = _ColumnView(col.key, col.definition, {}, col.n_cases)
+            for cid, cell in col.cells.items():
+                view.cells[cid] = _CellView([ValueRow(v, cell.case) for v in cell.values], cell.reasons)
+            cols.append(view)
+        chunks = [cols[i:i + CHUNK] for i in range(0, len(cols), CHUNK)]
+        charts = []
+        for col in g["columns"]:
+            if col.n_cases >= 2:
+                rows = [(cell.case.data.city + (f"（{v.data.scope}）" if len(cell.values) > 1 else ""), v)
+                        for cell in col.cells.values() for v in cell.values]
+                title = f"{col.definition.name}（{col.definition.unit}）"
+                charts.append((col.key, col.definition.name, bar_chart(title, rows, col.definition.unit,
+                                                                       f"svg-{col.key}")))
+        return self.render("compare.md.j2", group=g["group"], chunks=chunks, cases=self.library.cases,
+                           charts=charts)
+
+    def downloads_page(self) -> str:
+        import json
+
+        csl = {item["id"].removeprefix("casebook-"): json.dumps(item, ensure_ascii=False, indent=1)
+               for item in csl_items(self.library)}
+        return self.render("downloads.md.j2", columns=VALUE_COLUMNS, bib=bibtex(self.library), csl=csl,
+                           n_values=sum(len(c.values) for c in self.library.cases),
+                           n_tags=sum(len(c.tags) for c in self.library.cases),
+                           n_cases=len(self.library.cases), version=__version__)
 
     def mechanism_backrefs(self, case: CaseRecord) -> dict[str, list[BackRef]]:
         refs: dict[str, list[BackRef]] = {}
@@ -146,11 +248,25 @@ def build_pages(library: Library, templates_dir: Path) -> dict[str, str]:
     return PageBuilder(library, templates_dir).pages()
 
 
+def build_files(library: Library) -> dict[str, str]:
+    """Generated non-page files (downloads), as ``{src_uri: text}``."""
+    return download_files(library)
+
+
 def nav(library: Library) -> list:
-    """The site navigation, with one entry per case."""
+    """The site navigation, with one entry per case, mechanism group and comparison group."""
+    by_group: dict[str, list] = {}
+    for m in library.mechanisms.values():
+        by_group.setdefault(m.group, []).append({m.name: f"mechanisms/{m.id}.md"})
+    used_groups = {v.definition.group for c in library.cases for v in c.values}
     return [
         {"首页": "index.md"},
         {"案例": ["cases/index.md"] + [{c.data.city: f"cases/{c.id}.md"} for c in library.cases]},
+        {"机制": ["mechanisms/index.md"] + [{g.name: by_group[g.id]} for g in library.mechanism_groups
+                                           if g.id in by_group]},
+        {"数据比较": ["compare/index.md"] + [{g.name: f"compare/{g.id}.md"} for g in library.groups
+                                            if g.id in used_groups]},
         {"原始来源": [{c.data.city: f"sources/{c.id}.md"} for c in library.cases]},
         {"方法说明": "methodology.md"},
+        {"数据下载": "downloads.md"},
     ]

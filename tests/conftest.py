@@ -1,0 +1,60 @@
+"""Shared fixtures: the real library, a strict build of the real site, and a scratch copy to mutate."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CASE_IDS = ["karamay", "baicheng", "yanbian", "ordos", "dengzhou"]
+
+
+def copy_project(dest: Path) -> Path:
+    """A copy of everything a build reads, to mutate without touching the repository."""
+    for name in ("mkdocs.yml", "docs", "hooks", "templates", "data", "cases", "schema"):
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name)
+        elif src.exists():
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+def run_build(project: Path, site: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONHASHSEED="0")
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f",
+                           str(project / "mkdocs.yml"), "-d", str(site)],
+                          capture_output=True, text=True, env=env, cwd=project)
+
+
+def run_check(project: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "casebook", "--root", str(project), "check"],
+                          capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def library():
+    from casebook.library import load_library
+
+    lib, problems = load_library(ROOT)
+    assert not problems, "\n".join(p.format(ROOT) for p in problems)
+    return lib
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The real site, built once with --strict."""
+    out = tmp_path_factory.mktemp("site") / "site"
+    result = run_build(ROOT, out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    return copy_project(tmp_path / "project")

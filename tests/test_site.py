@@ -1,0 +1,92 @@
+"""The built site, read back as HTML: pages, values, links to highlighted passages, determinism."""
+
+from __future__ import annotations
+
+import filecmp
+import re
+from pathlib import Path
+
+from conftest import CASE_IDS, ROOT, run_build
+from htmlutil import Page, page
+
+
+def test_expected_pages_are_built(site):
+    for cid in CASE_IDS:
+        assert (site / "cases" / cid / "index.html").exists()
+        assert (site / "sources" / cid / "index.html").exists()
+    assert (site / "cases" / "index.html").exists()
+    assert (site / "methodology" / "index.html").exists()
+
+
+def test_generated_pages_are_not_in_docs():
+    generated = list((ROOT / "docs").rglob("*.md"))
+    names = {p.relative_to(ROOT / "docs").as_posix() for p in generated}
+    assert not any(n.startswith(("cases/", "sources/")) for n in names)
+
+
+def test_case_pages_show_every_value_linking_to_a_highlighted_passage(site, library):
+    for case in library.cases:
+        cpage = page(site, f"cases/{case.id}")
+        spage = page(site, f"sources/{case.id}")
+        cited = [a for a in cpage.links if "cited-value" in (a.get("class") or "")]
+        assert len(cited) == len(case.values), case.id
+        for v in case.values:
+            assert v.anchor in cpage.ids, (case.id, v.anchor)
+        for a, v in zip(cited, case.values):
+            assert float(a["data-value"]) == float(v.data.value)
+            href = a["href"]
+            assert href.startswith(f"../../sources/{case.id}/#"), href
+            anchor = href.split("#", 1)[1]
+            assert anchor in spage.in_mark_ids, f"{case.id}: {anchor} is not a highlighted passage"
+            c = v.citation or v.inputs[0].citation
+            passage = re.sub(r"\s+", "", case.source.raw[c.start:c.end])
+            assert passage[:4] in re.sub(r"\s+", "", spage.text) or case.data.source.script == "zh-Hant"
+
+
+def test_source_pages_number_paragraphs_and_link_back(site, library):
+    for case in library.cases:
+        spage = page(site, f"sources/{case.id}")
+        for p in case.source.paragraphs:
+            assert f"p{p.number}" in spage.ids
+        back = [a["href"] for a in spage.links if a.get("href", "").startswith(f"../../cases/{case.id}/#v-")]
+        assert {h.split("#")[1] for h in back} == {v.anchor for v in case.values if v.citation}
+
+
+def test_furniture_is_marked_not_deleted(site, library):
+    for case in library.cases:
+        html = (site / "sources" / case.id / "index.html").read_text(encoding="utf-8")
+        for p in case.source.paragraphs:
+            if p.kind != "body":
+                assert re.search(rf'id="p{p.number}"[^>]*class="[^"]*src-furniture|class="[^"]*src-furniture[^"]*"[^>]*id="p{p.number}"', html) \
+                    or f'id="p{p.number}"' in html
+
+
+def test_traditional_sources_have_a_simplified_reading(site):
+    html = (site / "sources" / "ordos" / "index.html").read_text(encoding="utf-8")
+    assert 'id="simplified"' in html
+    assert "内蒙古鄂尔多斯市" in html  # simplified reading
+    assert "(nèi)" not in html  # artifacts removed for display
+
+
+def test_no_third_party_requests(site):
+    for html_file in site.rglob("*.html"):
+        html = html_file.read_text(encoding="utf-8")
+        for m in re.finditer(r'<(?:script|link|img|iframe)[^>]+(?:src|href)="(https?:)?//([^"/]+)', html):
+            raise AssertionError(f"{html_file}: loads from {m.group(2)}")
+        assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
+
+
+def test_chinese_search_index_is_segmented(site):
+    index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "\u200b" in index or "\\u200b" in index
+    assert "网格" in index
+
+
+def test_build_is_deterministic(site, tmp_path):
+    again = tmp_path / "again"
+    result = run_build(ROOT, again)
+    assert result.returncode == 0, result.stderr
+    pages = sorted(p.relative_to(site) for p in site.rglob("*.html"))
+    assert pages == sorted(p.relative_to(again) for p in again.rglob("*.html"))
+    _, mismatch, errors = filecmp.cmpfiles(site, again, [str(p) for p in pages], shallow=False)
+    assert not mismatch and not errors
