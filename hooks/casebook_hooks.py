@@ -35,3 +35,8 @@ def on_files(files, config):
             raise Abort(f"docs/{uri} would be overwritten by a generated page; remove it from docs/")
         files.append(File.generated(config, uri, content=content))
     return files
+
+
+def on_page_content(html, page, config, files):
+    glossary = files.get_file_from_path("glossary.md")
+    return _build.annotate(html, page.file.src_uri, page.url, glossary.url if glossary else "")

@@ -15,13 +15,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from .citations import Citation, check_derived, check_value, locate_quote
-from .models import Case, IndicatorDef, IndicatorsFile, MechanismDef, MechanismsFile
+from .models import Case, GlossaryFile, IndicatorDef, IndicatorsFile, MechanismDef, MechanismsFile
 from .problems import Problem, did_you_mean
 from .sources import SourceText
 from .yamlload import Loaded, load_yaml, read_text
 
 INDICATORS_FILE = Path("data") / "indicators.yaml"
 MECHANISMS_FILE = Path("data") / "mechanisms.yaml"
+GLOSSARY_FILE = Path("data") / "glossary.yaml"
 CASES_DIR = Path("cases")
 
 
@@ -79,6 +80,7 @@ class Library:
     cases: list[CaseRecord]
     mechanisms: dict[str, MechanismDef] = field(default_factory=dict)
     mechanism_groups: list[Any] = field(default_factory=list)
+    glossary: list[Any] = field(default_factory=list)  # glossary.Entry, in dictionary order
 
     def case(self, case_id: str) -> CaseRecord:
         return next(c for c in self.cases if c.id == case_id)
@@ -401,4 +403,71 @@ def load_library(root: Path) -> tuple[Library, list[Problem]]:
         record = load_case(folder, indicators, problems, mechanisms)
         if record is not None:
             cases.append(record)
-    return Library(root, groups, indicators, cases, mechanisms, mechanism_groups), problems
+    glossary = load_glossary(root, mechanisms, cases, problems) if (root / GLOSSARY_FILE).exists() else []
+    return Library(root, groups, indicators, cases, mechanisms, mechanism_groups, glossary), problems
+
+
+def load_glossary(root: Path, mechanisms: dict, cases: list[CaseRecord], problems: list[Problem]) -> list:
+    """Glossary entries with pinyin, order and computed occurrences; problems appended."""
+    from .glossary import Entry, Matcher, Occurrence, anchor_for, is_han, pypinyin_reading, section_of, sort_key, \
+        written_forms
+    from .normalize import normalize
+
+    path = root / GLOSSARY_FILE
+    loaded = load_yaml(path, problems)
+    if loaded is None:
+        return []
+    try:
+        parsed = GlossaryFile.model_validate(loaded.data)
+    except ValidationError as exc:
+        problems.extend(pydantic_problems(exc, loaded, path))
+        return []
+    entries: dict[str, Entry] = {}
+    anchors: dict[str, str] = {}
+    forms: dict[str, str] = {}
+    for i, t in enumerate(parsed.terms):
+        line, col = loaded.where(("terms", i, "term"))
+        if t.term in entries:
+            problems.append(Problem(path, line, col, f"term '{t.term}' is listed twice", "merge the two entries"))
+            continue
+        n_han = sum(1 for ch in t.term if is_han(ch))
+        if t.pinyin is not None:
+            syllables = t.pinyin.split()
+            if len(syllables) != n_han:
+                pl, pc = loaded.where(("terms", i, "pinyin"))
+                problems.append(Problem(path, pl, pc, f"term '{t.term}': pinyin has {len(syllables)} syllables "
+                                        f"for {n_han} characters", "give one tone-marked syllable per character"))
+                continue
+        else:
+            syllables = pypinyin_reading(t.term)
+        for j, m in enumerate(t.mechanisms):
+            if m not in mechanisms:
+                ml, mc = loaded.where(("terms", i, "mechanisms", j))
+                problems.append(Problem(path, ml, mc, f"unknown mechanism '{m}'", did_you_mean(m, mechanisms)))
+        anchor = anchor_for(t.term)
+        if anchor in anchors:
+            problems.append(Problem(path, line, col, f"term '{t.term}' has the same anchor as '{anchors[anchor]}'",
+                                    "merge the two terms or make them differ in their characters"))
+            continue
+        anchors[anchor] = t.term
+        entries[t.term] = Entry(t, syllables, anchor, sort_key(t.term, syllables), section_of(t.term, syllables))
+        for form in written_forms(t.term, t.aliases):
+            forms.setdefault(normalize(form), t.term)
+    # Where each term occurs: one automaton pass over each case's source paragraphs and narrative.
+    matcher = Matcher(forms)
+    for case in cases:
+        first: dict[str, int | None] = {}
+        for p in case.source.paragraphs:
+            for _, _, term in matcher.find_all(normalize(case.source.raw[p.start:p.end])):
+                first.setdefault(term, p.number)
+        for _, _, term in matcher.find_all(normalize(case.narrative)):
+            first.setdefault(term, None)
+        for term, para in first.items():
+            entries[term].occurrences.append(Occurrence(case.id, para))
+    for i, t in enumerate(parsed.terms):
+        e = entries.get(t.term)
+        if e is not None and not e.occurrences and cases:
+            line, col = loaded.where(("terms", i, "term"))
+            problems.append(Problem(path, line, col, f"term '{t.term}' occurs in no case's source or narrative",
+                                    "check the spelling (Simplified characters), add an alias, or remove the term"))
+    return sorted(entries.values(), key=lambda e: e.key)

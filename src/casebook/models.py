@@ -171,6 +171,23 @@ class MechanismsFile(_Strict):
     mechanisms: list[MechanismDef] = Field(min_length=1)
 
 
+class GlossaryTerm(_Strict):
+    """A term of the glossary. Which cases it occurs in is computed, never typed."""
+
+    term: str = Field(description="as a reader looks it up, in Simplified characters")
+    pinyin: str | None = Field(None, description="override only where pypinyin is wrong: tone-marked syllables "
+                                                  "separated by spaces, one per Han character")
+    pinyin_note: str | None = Field(None, description="why the override is needed")
+    en: str = Field(description="English gloss")
+    definition: str = Field(description="in your own words, Chinese")
+    mechanisms: list[Key] = Field(default_factory=list, description="ids from data/mechanisms.yaml")
+    aliases: list[str] = Field(default_factory=list, description="other written forms found in the sources")
+
+
+class GlossaryFile(_Strict):
+    terms: list[GlossaryTerm] = Field(min_length=1)
+
+
 class IndicatorsFile(_Strict):
     groups: list[Group] = Field(min_length=1)
     indicators: list[IndicatorDef] = Field(min_length=1)

@@ -167,7 +167,17 @@ class PageBuilder:
         for g in groups:
             out[f"compare/{g['group'].id}.md"] = self.compare_page(g)
         out["downloads.md"] = self.downloads_page()
+        if lib.glossary:
+            out["glossary.md"] = self.glossary_page()
         return out
+
+    def glossary_page(self) -> str:
+        sections: dict[str, dict] = {}
+        for e in self.library.glossary:
+            sid = "sec-09" if e.section == "0–9" else f"sec-{e.section.lower()}"
+            sections.setdefault(e.section, {"label": e.section, "id": sid, "entries": []})["entries"].append(e)
+        return self.render("glossary.md.j2", sections=list(sections.values()),
+                           cases={c.id: c for c in self.library.cases}, mechanisms=self.library.mechanisms)
 
     def mechanisms_by_group(self) -> dict[str, list]:
         by_group: dict[str, list] = {g.id: [] for g in self.library.mechanism_groups}
@@ -267,6 +277,7 @@ def nav(library: Library) -> list:
         {"数据比较": ["compare/index.md"] + [{g.name: f"compare/{g.id}.md"} for g in library.groups
                                             if g.id in used_groups]},
         {"原始来源": [{c.data.city: f"sources/{c.id}.md"} for c in library.cases]},
+        *([{"术语表": "glossary.md"}] if library.glossary else []),
         {"方法说明": "methodology.md"},
         {"数据下载": "downloads.md"},
     ]

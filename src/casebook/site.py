@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,3 +28,19 @@ class SiteBuild:
         if problems:
             raise cls.Failed(LibraryError(problems, root).report())
         return cls(library, build_pages(library, root / "templates"), nav(library), build_files(library))
+
+    _ANNOTATED = re.compile(r"^(cases/(?!index\.md)|sources/|mechanisms/(?!index\.md))")
+
+    def annotate(self, html: str, src_uri: str, page_url: str, glossary_url: str) -> str:
+        """Glossary tooltips and links on case, source and mechanism pages."""
+        if not self.library.glossary or not self._ANNOTATED.match(src_uri):
+            return html
+        if not hasattr(self, "_annotator"):
+            from .annotate import Annotator
+
+            self._annotator = Annotator(self.library.glossary)
+        here = posixpath.dirname(page_url.rstrip("/")) if not page_url.endswith("/") else page_url
+        rel = posixpath.relpath(glossary_url or ".", here or ".")
+        if glossary_url.endswith("/") and not rel.endswith("/"):
+            rel += "/"
+        return self._annotator.annotate(html, rel)

@@ -1,0 +1,177 @@
+"""The glossary: readings, dictionary order (checked on the built page), computed occurrences, tooltips."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from casebook.glossary import Matcher, sort_key, split_syllable, stroke_count
+from casebook.normalize import normalize
+from htmlutil import page
+
+# Known readings: polyphones and programme names (PRIMER.md). A wrong reading fails the test.
+KNOWN_READINGS = {
+    "网格长": "wǎng gé zhǎng",
+    "楼栋长": "lóu dòng zhǎng",
+    "联户长": "lián hù zhǎng",
+    "五长制": "wǔ zhǎng zhì",
+    "三长一员一民警": "sān zhǎng yī yuán yī mín jǐng",
+    "长效机制": "cháng xiào jī zhì",
+    "一肩挑": "yī jiān tiāo",
+    "两委": "liǎng wěi",
+    "大工委": "dà gōng wěi",
+    "双报到": "shuāng bào dào",
+    "社工岗": "shè gōng gǎng",
+    "三岗十八级": "sān gǎng shí bā jí",
+    "红色物业": "hóng sè wù yè",
+    "街道吹哨、部门报到": "jiē dào chuī shào bù mén bào dào",
+    "“红细胞”工程": "hóng xì bāo gōng chéng",
+    "书记项目": "shū jì xiàng mù",
+}
+
+
+def test_glossary_has_enough_terms(library):
+    assert len(library.glossary) >= 80
+
+
+def test_known_readings(library):
+    by_term = {e.term: e for e in library.glossary}
+    checked = 0
+    for term, reading in KNOWN_READINGS.items():
+        if term in by_term:
+            assert by_term[term].pinyin == reading, term
+            checked += 1
+    assert checked >= 10, "the glossary should contain the polyphone-bearing terms of the sources"
+
+
+def test_pinyin_has_a_syllable_for_every_character(library):
+    for e in library.glossary:
+        han = [ch for ch in e.term if "\u4e00" <= ch <= "\u9fff"]
+        assert len(e.syllables) == len(han), e.term
+        for s in e.syllables:
+            letters, tone = split_syllable(s)
+            assert letters.isalpha() and 1 <= tone <= 5, (e.term, s)
+
+
+def _rule_key(term: str, syllables: list[str]) -> tuple:
+    """The ordering rule written out independently of casebook.glossary.sort_key."""
+    text = "".join(ch for ch in term if ch not in "“”\"'")
+    m = re.match(r"\d+", text)
+    lead = (0, int(m.group())) if m else (1, 0)
+    rest = text[m.end():] if m else text
+    alphabet = "abcdefghijklmnopqrstuüvwxyz"
+    keys, it = [], iter(syllables)
+    for ch in rest:
+        if "\u4e00" <= ch <= "\u9fff":
+            letters, tone = split_syllable(next(it))
+            keys.append((tuple(alphabet.index(c) for c in letters), tone, stroke_count(ch)))
+        elif ch.isascii() and ch.isalpha():
+            keys.append(((alphabet.index(ch.lower()),), 0, 0))
+    return lead + (tuple(keys),)
+
+
+def test_built_glossary_is_in_dictionary_order(site, library):
+    html = (site / "glossary" / "index.html").read_text(encoding="utf-8")
+    anchors = re.findall(r'<p class="gloss-entry" id="(g-[^"]+)"|<p id="(g-[^"]+)" class="gloss-entry"', html)
+    order = [a or b for a, b in anchors]
+    by_anchor = {e.anchor: e for e in library.glossary}
+    assert sorted(order) == sorted(by_anchor), "every term appears exactly once"
+    keys = [_rule_key(by_anchor[a].term, by_anchor[a].syllables) for a in order]
+    assert keys == sorted(keys), "glossary page is not in dictionary order"
+    # digit-initial terms come first, in a 0–9 section
+    digit_terms = [a for a in order if re.match(r"\d", by_anchor[a].term.lstrip("“"))]
+    assert order[: len(digit_terms)] == digit_terms
+    if digit_terms:
+        assert 'id="sec-09"' in html
+
+
+def test_order_rule_on_polyphones_and_tones():
+    # tone before strokes: 长 cháng (2) before 长 zhǎng, by letters c < z
+    assert sort_key("长效机制", ["cháng", "xiào", "jī", "zhì"]) < sort_key("长治久安", ["zhǎng", "zhì", "jiǔ", "ān"])
+    # same letters: tone 1 < 2 < 3 < 4 < neutral
+    assert sort_key("妈", ["mā"]) < sort_key("麻", ["má"]) < sort_key("马", ["mǎ"]) < sort_key("骂", ["mà"]) \
+        < sort_key("吗", ["ma"])
+    # same syllable and tone: fewer strokes first (工 3 < 公 4)
+    assert sort_key("工", ["gōng"]) < sort_key("公", ["gōng"])
+    # ü after u: lu < luo < lü
+    assert sort_key("路", ["lù"]) < sort_key("落", ["luò"]) < sort_key("律", ["lǜ"])
+    # a prefix comes first; digits first, by number
+    assert sort_key("网格", ["wǎng", "gé"]) < sort_key("网格长", ["wǎng", "gé", "zhǎng"])
+    assert sort_key("“1+9”系列文件", ["xì", "liè", "wén", "jiàn"]) < sort_key("10分钟服务圈", ["fēn", "zhōng", "fú", "wù", "quān"]) \
+        < sort_key("“365”精细化服务法", ["jīng", "xì", "huà", "fú", "wù", "fǎ"]) < sort_key("阿", ["ā"])
+
+
+def test_case_lists_are_computed_from_both_scripts(library):
+    cases = {c.id: c for c in library.cases}
+    for e in library.glossary:
+        listed = {o.case_id for o in e.occurrences}
+        forms = {normalize(e.term), normalize("".join(ch for ch in e.term if ch not in "“”"))} | \
+            {normalize(a) for a in e.data.aliases}
+        for cid, case in cases.items():
+            text = case.source.full + normalize(case.narrative)
+            really = any(f and f in text for f in forms)
+            assert (cid in listed) == really, (e.term, cid)
+        for o in e.occurrences:
+            if o.paragraph is not None:
+                p = cases[o.case_id].source.paragraphs[o.paragraph - 1]
+                para = normalize(cases[o.case_id].source.raw[p.start:p.end])
+                assert any(f in para for f in forms), (e.term, o)
+    # a Traditional-script source counts: some term occurs in Baicheng or Ordos
+    assert any(o.case_id in ("baicheng", "ordos") for e in library.glossary for o in e.occurrences)
+
+
+def test_tooltips_on_case_source_and_mechanism_pages_keep_links_and_anchors(site, library):
+    checked = 0
+    for url in ["cases/karamay", "sources/karamay", "sources/ordos", "mechanisms/grid_governance"]:
+        html = (site / url / "index.html").read_text(encoding="utf-8")
+        article = html.split("<article", 1)[1].split("</article>", 1)[0]
+        links = re.findall(r'<a class="gloss-term" href="([^"]+)#(g-[^"]+)" title="([^"]+)">', article)
+        assert links, url
+        anchors = {e.anchor for e in library.glossary}
+        for href, anchor, title in links:
+            assert href.endswith("glossary/") and anchor in anchors and "：" in title
+            checked += 1
+        # each term is linked only once per page
+        assert len({a for _, a, _ in links}) == len(links)
+        # never inside headings, marks or other links
+        for tag in ("h1", "h2", "h3", "mark"):
+            for inner in re.findall(rf"<{tag}\b[^>]*>(.*?)</{tag}>", article, flags=re.S):
+                assert "gloss-term" not in inner and 'class="gloss"' not in inner, (url, tag)
+        for inner in re.findall(r"<a\b[^>]*>(.*?)</a>", article, flags=re.S):
+            assert "<a " not in inner
+    assert checked
+    # anchors of cited passages survive annotation
+    for case in library.cases:
+        spage = page(site, f"sources/{case.id}")
+        for c in case.citations():
+            assert c.anchor in spage.in_mark_ids
+
+
+def test_longest_term_wins():
+    m = Matcher({"民警": "民警", "三长一员一民警": "三长一员一民警", "网格": "网格", "网格长": "网格长"})
+    assert [t for _, _, t in m.find("实行三长一员一民警模式,网格长和社区民警")] == ["三长一员一民警", "网格长", "民警"]
+
+
+def test_one_pass_matching_stays_fast_with_thousands_of_terms():
+    """Matching cost does not grow with the number of terms: 4,000 terms cost about what 40 do."""
+    import random
+
+    rng = random.Random(7)
+    han = [chr(c) for c in range(0x4E00, 0x4E00 + 3000)]
+    terms = sorted({"".join(rng.choice(han) for _ in range(rng.randint(3, 6))) for _ in range(4000)})
+    text = "".join(rng.choice(han) for _ in range(100_000)) + "".join(terms[:50])
+    big, small = Matcher({t: t for t in terms}), Matcher({t: t for t in terms[:40]})
+    assert set(terms[:50]) <= {t for _, _, t in big.find(text)}
+
+    def best(m):
+        times = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            m.find(text)
+            times.append(time.perf_counter() - t0)
+        return min(times)
+
+    # a scan per term would make the 4,000-term matcher ~100x slower than the 40-term one
+    assert best(big) < 5 * best(small) + 0.05
