@@ -28,6 +28,81 @@ def cmd_check(args) -> int:
     return 0
 
 
+def _load_case(args, slug: str):
+    """Load the library; return the case or print why not."""
+    library, problems = load_library(args.root)
+    case = next((c for c in library.cases if c.id == slug), None)
+    if case is None:
+        known = sorted(p.name for p in (args.root / "cases").iterdir() if p.is_dir())
+        from .problems import did_you_mean
+
+        mine = [p for p in problems if f"cases/{slug}/" in p.path.as_posix()]
+        if slug not in known:
+            print(f"casebook: no case '{slug}' — {did_you_mean(slug, known)}", file=sys.stderr)
+        else:
+            print(f"casebook: cases/{slug} cannot be loaded yet; fix these first:", file=sys.stderr)
+            for p in mine or problems:
+                print(p.format(args.root), file=sys.stderr)
+        return None
+    return case
+
+
+def cmd_new(args) -> int:
+    from .editor_tools import scaffold
+
+    try:
+        for line in scaffold(args.root, args.slug, args.source):
+            print(line)
+    except ValueError as exc:
+        print(f"casebook: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_cite(args) -> int:
+    from .editor_tools import cite, cite_yaml
+    from .sources import SourceText
+
+    case = _load_case(args, args.slug)
+    if case is None:
+        # a new case that does not validate yet can still be searched
+        path = args.root / "cases" / args.slug / "source.txt"
+        if not path.exists():
+            return 1
+        source = SourceText.parse(path.read_text(encoding="utf-8-sig"))
+    else:
+        source = case.source
+    hits = cite(source, args.query)
+    if not hits:
+        print(f"casebook: '{args.query}' does not occur in cases/{args.slug}/source.txt "
+              f"(searched in both scripts, width-folded)", file=sys.stderr)
+        return 1
+    for hit in hits:
+        print(cite_yaml(hit))
+        print()
+    return 0
+
+
+def cmd_coverage(args) -> int:
+    from .editor_tools import coverage, format_number
+
+    library, problems = load_library(args.root)
+    cases = [c for c in library.cases if args.slug is None or c.id == args.slug]
+    if args.slug is not None and not cases:
+        return 1 if _load_case(args, args.slug) is None else 0
+    total = missing = 0
+    for case in cases:
+        rows = coverage(case)
+        print(f"# {case.id} ({case.data.city}): {len(rows)} numbers in the source")
+        for r in rows:
+            mark = {"value": "✓", "uncoded": "·", "missing": "✗"}[r.status]
+            print(f"{mark} ¶{r.paragraph:<3} {r.text:<10} {format_number(r.value):<10} {r.detail or 'NOT ACCOUNTED FOR'}")
+        total += len(rows)
+        missing += sum(1 for r in rows if r.status == "missing")
+    print(f"{total - missing} of {total} numbers accounted for by a value or an uncoded note")
+    return 0
+
+
 def cmd_schema(args) -> int:
     from .schema import write
 
@@ -45,12 +120,28 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check", help="validate everything; report every problem as path:line:column")
     sub.add_parser("schema", help="regenerate the JSON Schemas in schema/ from the models")
+    p_new = sub.add_parser("new", help="scaffold cases/<slug>/ with an explained case.yaml and a case.md skeleton")
+    p_new.add_argument("slug")
+    p_new.add_argument("--source", type=Path, help="archive this text file as source.txt and record its SHA-256")
+    p_cite = sub.add_parser("cite", help="find a number or text in a source; print YAML with a unique quote")
+    p_cite.add_argument("slug")
+    p_cite.add_argument("query", help="a number (2017, 3.7万, 37000, 七成) or text, in either script")
+    p_cov = sub.add_parser("coverage", help="list every number in a source and what accounts for it")
+    p_cov.add_argument("slug", nargs="?")
     args = parser.parse_args(argv)
     args.root = (args.root or find_root(Path.cwd())).resolve()
     try:
-        return {"check": cmd_check, "schema": cmd_schema}[args.command](args)
+        return {"check": cmd_check, "schema": cmd_schema, "new": cmd_new, "cite": cmd_cite,
+                "coverage": cmd_coverage}[args.command](args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # e.g. `casebook coverage | head`
+        sys.stderr.close()
+        return 0
+    except Exception as exc:  # never show editors a traceback
+        print(f"casebook: internal error ({type(exc).__name__}: {exc}); please report it with the command you ran",
+              file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from .citations import Citation, check_derived, check_value, locate_quote
 from .models import Case, GlossaryFile, IndicatorDef, IndicatorsFile, MechanismDef, MechanismsFile
+from .markdown_safety import broken_links, unsafe_markdown
 from .problems import Problem, did_you_mean
 from .sources import SourceText
 from .yamlload import Loaded, load_yaml, read_text
@@ -206,7 +207,16 @@ def load_indicators(root: Path, problems: list[Problem]) -> tuple[list, dict[str
             gl, gc = loaded.where(("indicators", i, "group"))
             problems.append(Problem(path, gl, gc, f"unknown group '{ind.group}'", did_you_mean(ind.group, groups)))
         indicators[ind.key] = ind
+        _check_texts(loaded, path, ("indicators", i), ind, ("definition", "comparability"), problems)
     return parsed.groups, indicators
+
+
+def _check_texts(loaded: Loaded, path: Path, loc: tuple, obj, names: tuple, problems: list[Problem]) -> None:
+    """Definitions are contributor Markdown too: refuse anything that runs or embeds."""
+    for name in names:
+        text = getattr(obj, name) or ""
+        line, col = loaded.where(loc + (name,))
+        unsafe_markdown(text, path, problems, line - 1, col - 1, what=name)
 
 
 def load_mechanisms(root: Path, indicators: dict, problems: list[Problem]) -> tuple[list, dict[str, MechanismDef]]:
@@ -227,6 +237,7 @@ def load_mechanisms(root: Path, indicators: dict, problems: list[Problem]) -> tu
             problems.append(Problem(path, line, col, f"mechanism '{m.id}' is defined twice", "keep one definition"))
             continue
         mechanisms[m.id] = m
+        _check_texts(loaded, path, ("mechanisms", i), m, ("definition",), problems)
         if m.group not in group_ids:
             line, col = loaded.where(("mechanisms", i, "group"))
             problems.append(Problem(path, line, col, f"unknown group '{m.group}'", did_you_mean(m.group, group_ids)))
@@ -382,9 +393,39 @@ def load_case(folder: Path, indicators: dict[str, IndicatorDef], problems: list[
                                 "write the editor's narrative: background, measures, results, what the source does not say"))
     else:
         narrative = read_text(narrative_path, problems) or ""
+        unsafe_markdown(narrative, narrative_path, problems)
+        if not narrative.strip():
+            problems.append(Problem(narrative_path, 1, 1, "the narrative is empty",
+                                    "write background, measures, results and what the source does not say"))
+        for n, line in enumerate(narrative.splitlines(), start=1):
+            if line.startswith("# "):
+                problems.append(Problem(narrative_path, n, 1, "a first-level heading in the narrative",
+                                        "the page title comes from case.yaml; start headings at '## '"))
     if len(problems) > before:
         return None
     return CaseRecord(case.id, folder, case, narrative, source, values, yaml_path, tags)
+
+
+def site_pages(root: Path, cases: list[CaseRecord], groups, indicators: dict, mechanisms: dict) -> set[str]:
+    """Every page the site will have: hand-written docs and generated pages."""
+    pages = {p.relative_to(root / "docs").as_posix() for p in (root / "docs").rglob("*.md")} \
+        if (root / "docs").is_dir() else set()
+    pages |= {"index.md", "cases/index.md", "mechanisms/index.md", "compare/index.md", "downloads.md",
+              "glossary.md"}
+    for c in cases:
+        pages |= {f"cases/{c.id}.md", f"sources/{c.id}.md"}
+    pages |= {f"mechanisms/{m}.md" for m in mechanisms}
+    pages |= {f"compare/{g.id}.md" for g in groups}
+    return pages
+
+
+def check_narrative_links(root: Path, cases, groups, indicators, mechanisms, problems: list[Problem]) -> None:
+    known = site_pages(root, cases, groups, indicators, mechanisms)
+    # a case that failed to load still has a page-to-be if its folder exists
+    known |= {f"cases/{p.name}.md" for p in (root / CASES_DIR).iterdir() if p.is_dir()} \
+        if (root / CASES_DIR).is_dir() else set()
+    for c in cases:
+        broken_links(c.narrative, c.folder / "case.md", f"cases/{c.id}.md", known, problems)
 
 
 def load_library(root: Path) -> tuple[Library, list[Problem]]:
@@ -403,6 +444,7 @@ def load_library(root: Path) -> tuple[Library, list[Problem]]:
         record = load_case(folder, indicators, problems, mechanisms)
         if record is not None:
             cases.append(record)
+    check_narrative_links(root, cases, groups, indicators, mechanisms, problems)
     glossary = load_glossary(root, mechanisms, cases, problems) if (root / GLOSSARY_FILE).exists() else []
     return Library(root, groups, indicators, cases, mechanisms, mechanism_groups, glossary), problems
 
@@ -450,6 +492,7 @@ def load_glossary(root: Path, mechanisms: dict, cases: list[CaseRecord], problem
                                     "merge the two terms or make them differ in their characters"))
             continue
         anchors[anchor] = t.term
+        _check_texts(loaded, path, ("terms", i), t, ("definition",), problems)
         entries[t.term] = Entry(t, syllables, anchor, sort_key(t.term, syllables), section_of(t.term, syllables))
         for form in written_forms(t.term, t.aliases):
             forms.setdefault(normalize(form), t.term)
