@@ -16,6 +16,7 @@ CASE_IDS = ["karamay", "baicheng", "yanbian", "ordos", "dengzhou"]
 
 def copy_project(dest: Path) -> Path:
     """A copy of everything a build reads, to mutate without touching the repository."""
+    dest.mkdir(parents=True, exist_ok=True)
     for name in ("mkdocs.yml", "docs", "hooks", "templates", "data", "cases", "schema"):
         src = ROOT / name
         if src.is_dir():

@@ -64,7 +64,7 @@ def _assert_fails(project: Path, expected: str, tmp_path: Path):
     site = tmp_path / "out-site"
     build = run_build(project, site)
     assert build.returncode != 0
-    assert "Traceback" not in build.stderr
+    assert "Traceback" not in build.stdout + build.stderr
     assert not site.exists(), "a failed check must not publish anything"
     return result.stderr
 

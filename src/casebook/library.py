@@ -87,44 +87,64 @@ class Library:
         return next(c for c in self.cases if c.id == case_id)
 
 
+_UNION_MEMBERS = {"int", "float", "str", "bool", "none", "list", "dict", "literal", "constrained-str"}
+
+
+def _describe_expected(loc, errs) -> str:
+    kinds = {e["type"] for e in errs}
+    if kinds & {"int_type", "float_type", "int_parsing", "float_parsing", "int_from_float"}:
+        return "a number"
+    if kinds & {"string_type"}:
+        return "text"
+    return errs[0]["msg"].lower()
+
+
 def pydantic_problems(exc: ValidationError, loaded: Loaded, path: Path) -> list[Problem]:
-    """Turn a pydantic error into problems that name the YAML line."""
-    problems = []
+    """Turn a pydantic error into problems that name the YAML line (one problem per field)."""
+    grouped: dict[tuple, list[dict]] = {}
     for err in exc.errors():
         loc = tuple(err["loc"])
-        # model_validator errors on a nested model carry the model's path.
+        # union members add their type name to the path ('value', 'int'); one message per field
+        while loc and isinstance(loc[-1], str) and (loc[-1] in _UNION_MEMBERS or loc[-1].startswith(
+                ("function-", "constrained-", "literal["))):
+            loc = loc[:-1]
+        grouped.setdefault(loc, []).append(err)
+    problems = []
+    for loc, errs in grouped.items():
+        err = errs[0]
         line, col = loaded.where(loc)
         where = ".".join(str(x) for x in loc) or "the file"
         kind = err["type"]
         msg, hint = err["msg"], ""
-        if kind == "extra_forbidden":
-            parent = loc[:-1]
-            allowed = _allowed_keys(parent)
+        if loc in loaded.surprises:
+            msg = f"{where}: wrong type ({_type_word(err['input'])} where {_describe_expected(loc, errs)} is expected)"
+            hint = loaded.surprises[loc]
+        elif kind == "extra_forbidden":
+            line, col = loaded.key_positions.get(loc, (line, col))
+            allowed = _allowed_keys(loc[:-1])
             msg = f"unknown key '{loc[-1]}'"
             hint = did_you_mean(str(loc[-1]), allowed) if allowed else "remove it"
         elif kind == "missing":
             msg = f"missing required field '{loc[-1]}'"
-            hint = f"add `{loc[-1]}:` here"
+            hint = f"add `{loc[-1]}:` to this item"
             line, col = loaded.where(loc[:-1])
-        elif loc in loaded.surprises:
-            msg = f"{where}: wrong type ({err['msg'].lower()})"
-            hint = loaded.surprises[loc]
         elif kind == "literal_error":
             expected = err.get("ctx", {}).get("expected", "")
             msg = f"{where}: {err['input']!r} is not allowed"
             choices = [c.strip().strip("'") for c in expected.replace(" or ", ",").split(",") if c.strip()]
             hint = did_you_mean(str(err["input"]), choices)
         elif kind == "value_error":
-            msg = f"{where}: {err['msg'].removeprefix('Value error, ')}"
-            hint = ""
-            if "—" not in msg and ":" in msg:
-                msg, _, hint = msg.partition(": ") if msg.count(": ") > 1 else (msg, "", "")
+            text = err["msg"].removeprefix("Value error, ")
+            msg, _, hint = text.partition(": ") if ": " in text else (text, "", "")
+            msg = f"{where}: {msg}" if loc else msg
         elif kind == "string_pattern_mismatch":
             msg = f"{where}: {err['input']!r} does not have the required form"
             hint = _pattern_hint(loc)
-        elif kind.endswith("_type") or kind in ("int_from_float", "too_short"):
-            got = type(err["input"]).__name__ if kind.endswith("_type") else None
-            msg = f"{where}: {err['msg'].lower()}" + (f" (got {_type_word(err['input'])})" if got else "")
+        elif kind == "too_short":
+            msg = f"{where}: the list is empty"
+            hint = "add at least one item"
+        else:
+            msg = f"{where}: {_type_word(err['input'])} where {_describe_expected(loc, errs)} is expected"
             hint = _type_hint(loc, err)
         problems.append(Problem(path, line, col, msg, hint))
     return problems
@@ -355,7 +375,8 @@ def load_case(folder: Path, indicators: dict[str, IndicatorDef], problems: list[
             by_key.setdefault(v.indicator, record)
     for record in values:
         if record.data.derived is not None:
-            line, col = loaded.where(("indicators", record.index, "derived"))
+            key = ("indicators", record.index, "derived")
+            line, col = loaded.key_positions.get(key, loaded.where(key))
             record.inputs = check_derived(record.data, by_key, yaml_path, line, col, problems)
     tags: list[TagRecord] = []
     seen_mechanisms: dict[str, int] = {}
@@ -419,6 +440,30 @@ def site_pages(root: Path, cases: list[CaseRecord], groups, indicators: dict, me
     return pages
 
 
+def _check_duplicate_ids(folders: list[Path], problems: list[Problem]) -> None:
+    """Two case folders claiming the same id would overwrite each other's pages."""
+    import re as _re
+
+    seen: dict[str, Path] = {}
+    for folder in folders:
+        path = folder / "case.yaml"
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue
+        m = _re.search(r"^id:\s*['\"]?([^'\"\s#]+)", text, _re.MULTILINE)
+        if not m:
+            continue
+        case_id = m.group(1)
+        if case_id in seen:
+            line = text.count("\n", 0, m.start()) + 1
+            problems.append(Problem(path, line, 1, f"duplicate case id '{case_id}' (also used by "
+                                    f"{seen[case_id].relative_to(folder.parent.parent).as_posix()})",
+                                    "every case needs its own id, equal to its folder name"))
+        else:
+            seen[case_id] = path
+
+
 def check_narrative_links(root: Path, cases, groups, indicators, mechanisms, problems: list[Problem]) -> None:
     known = site_pages(root, cases, groups, indicators, mechanisms)
     # a case that failed to load still has a page-to-be if its folder exists
@@ -444,6 +489,7 @@ def load_library(root: Path) -> tuple[Library, list[Problem]]:
         record = load_case(folder, indicators, problems, mechanisms)
         if record is not None:
             cases.append(record)
+    _check_duplicate_ids(folders, problems)
     check_narrative_links(root, cases, groups, indicators, mechanisms, problems)
     glossary = load_glossary(root, mechanisms, cases, problems) if (root / GLOSSARY_FILE).exists() else []
     return Library(root, groups, indicators, cases, mechanisms, mechanism_groups, glossary), problems

@@ -39,7 +39,7 @@ _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG = {"万": 10_000, "亿": 100_000_000}
 _MEASURE = "个名人次项支家户条件处年届级位所座栋元间套岗亩米平天月周批期"
 
-_ARABIC = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(万|亿)?([余多])?(%)?")
+_ARABIC = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)([余多](?=[万亿]))?(万|亿)?([余多])?(%)?")
 _CHINESE = re.compile(r"([零〇一二两三四五六七八九十百千万亿]+)(成|[余多](?=[" + _MEASURE + r"])|[余多]?(?=[" + _MEASURE + r"]))")
 _BEFORE = (("不少于", "at_least"), ("超过", "at_least"), ("大约", "about"), ("约", "about"),
            ("近", "about"), ("逾", "more_than"), ("不足", "less_than"), ("不到", "less_than"))
@@ -108,10 +108,10 @@ def read_numbers(text: str) -> list[Mention]:
     taken: list[tuple[int, int]] = []
     for m in _ARABIC.finditer(text):
         value = Decimal(m.group(1))
-        if m.group(2):
-            value *= _CN_BIG[m.group(2)]
-        percent = bool(m.group(4))
-        qualifier = _qualify(text, m.start(), m.end(), m.group(3))
+        if m.group(3):  # 万 / 亿, also after 余: 240余万元 = more than 2,400,000
+            value *= _CN_BIG[m.group(3)]
+        percent = bool(m.group(5))
+        qualifier = _qualify(text, m.start(), m.end(), m.group(2)[:1] if m.group(2) else m.group(4))
         mentions.append(Mention(value.normalize(), qualifier, percent, m.start(), m.end(), m.group(0)))
         taken.append((m.start(), m.end()))
     for m in _CHINESE.finditer(text):

@@ -280,4 +280,5 @@ def nav(library: Library) -> list:
         *([{"术语表": "glossary.md"}] if library.glossary else []),
         {"方法说明": "methodology.md"},
         {"数据下载": "downloads.md"},
+        {"编辑指南": "guide.md"},
     ]

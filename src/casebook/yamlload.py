@@ -36,6 +36,8 @@ class Loaded:
 
     data: Any
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    #: where each key itself is written (for "unknown key" messages)
+    key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     #: YAML 1.1 surprises, by path: a message for the schema to use if the
     #: resolved value turns out to be the wrong type.
     surprises: dict[Path_, str] = field(default_factory=dict)
@@ -143,6 +145,7 @@ def _build(node, path: Path_, loaded: Loaded, constructor, file: Path, problems:
                                         "keep only one of them; YAML would silently keep the last"))
                 continue
             first_seen[key] = key_node.start_mark.line + 1
+            loaded.key_positions[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[key] = _build(value_node, path + (key,), loaded, constructor, file, problems)
         return result
     if isinstance(node, yaml.SequenceNode):

@@ -1,0 +1,337 @@
+"""The bad-input corpus: mistakes an editor could commit, each caught with its exact message and line.
+
+Each mistake is a small mutation of a valid fixture case (tests/fixtures/editor_case, a relabelled copy of
+the Dengzhou source) or of a data file. For each: `casebook check` exits 1, prints no traceback, names the
+file, line and column with the expected message; and the MkDocs build fails and writes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, copy_project, run_build, run_check
+
+FIXTURE = Path(__file__).parent / "fixtures" / "editor_case"
+CASE = "cases/fixture/case.yaml"
+NARR = "cases/fixture/case.md"
+
+
+def base(tmp_path: Path) -> Path:
+    project = copy_project(tmp_path / "project")
+    folder = project / "cases" / "fixture"
+    shutil.copytree(FIXTURE, folder)
+    shutil.copyfile(project / "cases" / "dengzhou" / "source.txt", folder / "source.txt")
+    return project
+
+
+def edit(project: Path, rel: str, old: str, new: str, count: int = 1) -> int:
+    """Replace ``old`` by ``new`` in a file; return the 1-based line where ``old`` started."""
+    path = project / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {rel}"
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+    return line
+
+
+def line_of(project: Path, rel: str, needle: str) -> int:
+    text = (project / rel).read_text(encoding="utf-8")
+    return text[: text.index(needle)].count("\n") + 1
+
+
+# Each mutation returns the exact expected "path:line:col: message" prefix (a regex for the column where
+# it depends on indentation) after changing the project.
+
+def m_duplicate_key(p):
+    first = line_of(p, CASE, "    unit: 名")
+    line = edit(p, CASE, "    unit: 名\n", "    unit: 名\n    unit: 人\n") + 1
+    return rf"{CASE}:{line}:5: duplicate key 'unit' \(first written on line {first}\) — keep only one"
+
+
+def m_anchor(p):
+    line = edit(p, CASE, "    unit: 名", "    unit: &u 名")
+    return rf"{CASE}:{line}:11: YAML anchor '&u' is not allowed"
+
+
+def m_alias(p):
+    edit(p, CASE, "    unit: 名", "    unit: &u 名")
+    line = edit(p, CASE, "    unit: 个\n    qualifier: exact\n    period: 未注明年份\n    scope: 城区",
+                "    unit: *u\n    qualifier: exact\n    period: 未注明年份\n    scope: 城区")
+    return rf"{CASE}:{line}:11: YAML alias '\*u' is not allowed"
+
+
+def m_bool_word(p):
+    line = edit(p, CASE, "    qualifier: more_than", "    qualifier: no")
+    return rf"{CASE}:{line}:16: indicators\.1\.qualifier: wrong type \(the boolean false where .* is expected\) — " \
+           r"YAML reads the bare word 'no' as false; put it in quotes \('no'\)"
+
+
+def m_date(p):
+    line = edit(p, CASE, "  published: null", "  published: 2021-01-04")
+    return rf"{CASE}:{line}:14: source\.published: wrong type .* — YAML reads the bare value 2021-01-04 as a date; " \
+           r"put it in quotes \('2021-01-04'\)"
+
+
+def m_octal(p):
+    line = edit(p, CASE, "    value: 7\n", "    value: 010\n")
+    return rf"{CASE}:{line}:12: the number 010 has a leading zero, which YAML 1.1 reads as octal \(8\)"
+
+
+def m_not_utf8(p):
+    path = p / CASE
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(text.encode("gbk"))
+    line = text[: text.index("测试市")].count("\n") + 1
+    return rf"{CASE}:{line}:7: the file is not UTF-8 text — save the file as UTF-8 \(it looks like GBK"
+
+
+def m_tab_indent(p):
+    line = edit(p, CASE, "    unit: 名", "\tunit: 名")
+    return rf"{CASE}:{line}:\d+: invalid YAML: .* — YAML does not allow tab characters for indentation"
+
+
+def m_unquoted_colon(p):
+    line = edit(p, CASE, "    summary: 以社区居民小组为基础", "    summary: 做法: 以社区居民小组为基础")
+    return rf"{CASE}:{line}:\d+: invalid YAML: mapping values are not allowed here — a value containing ': ' must be put in quotes"
+
+
+def m_empty_file(p):
+    (p / CASE).write_text("# nothing here yet\n", encoding="utf-8")
+    return rf"{CASE}:1:1: the file is empty"
+
+
+def m_wrong_type(p):
+    line = edit(p, CASE, "    value: 514", '    value: "514"')
+    return rf"{CASE}:{line}:12: indicators\.2\.value: the text '514' where a number is expected — write the number without quotes"
+
+
+def m_list_expected(p):
+    line = edit(p, CASE, "    quotes:\n      - 推行", "    quotes: 推行")
+    return rf"{CASE}:{line}:13: mechanisms\.0\.quotes: the text '推行.*' where .* is expected — `quotes:` is a list"
+
+
+def m_missing_field(p):
+    item = line_of(p, CASE, "  - indicator: grids")
+    edit(p, CASE, "    scope: 城区\n    quote: 将城区", "    quote: 将城区")
+    return rf"{CASE}:{item}:5: missing required field 'scope' — add `scope:` to this item"
+
+
+def m_missing_year_and_period(p):
+    item = line_of(p, CASE, "  - indicator: grids")
+    edit(p, CASE, "    period: 未注明年份\n    scope: 城区", "    scope: 城区")
+    return rf"{CASE}:{item}:5: indicators\.2: give `year:` or `period:`"
+
+
+def m_unknown_key(p):
+    line = edit(p, CASE, "    qualifier: more_than", "    qualifer: more_than")
+    return rf"{CASE}:{line}:5: unknown key 'qualifer' — did you mean 'qualifier'\?"
+
+
+def m_bad_literal(p):
+    line = edit(p, CASE, "level: 县级市", "level: 县级")
+    return rf"{CASE}:{line}:8: level: '县级' is not allowed — did you mean '县级市'\?"
+
+
+def m_empty_quote(p):
+    line = edit(p, CASE, "    quote: 将城区划分514个网格", '    quote: ""')
+    return rf"{CASE}:{line}:12: indicator 'grids': the quote is empty"
+
+
+def m_quote_not_found(p):
+    line = edit(p, CASE, "    quote: 将城区划分514个网格", "    quote: 将市区划分514个网格")
+    return rf"{CASE}:{line}:12: indicator 'grids': quote not found in the source — closest passage is ¶14 \(line 14\)"
+
+
+def m_quote_twice(p):
+    line = edit(p, CASE, "    quote: 改扩建社区阵地7个", "    quote: 网格")
+    return rf"{CASE}:{line}:12: indicator 'premises_renovated': quote occurs \d+ times in the source \(¶"
+
+
+def m_value_not_stated(p):
+    line = edit(p, CASE, "    value: 514", "    value: 541")
+    return rf"{CASE}:{line}:12: indicator 'grids': the quote does not state 541; it states 514"
+
+
+def m_qualifier_lost(p):
+    value_line = line_of(p, CASE, "    value: 8900")
+    edit(p, CASE, "    qualifier: more_than", "    qualifier: exact")
+    return rf"{CASE}:{value_line}:12: indicator 'serving_members_reporting': qualifier 'exact' does not match the " \
+           r"quote, which says 8900 with 余 — set `qualifier: more_than`"
+
+
+def m_unknown_indicator(p):
+    line = edit(p, CASE, "  - indicator: communities", "  - indicator: comunities")
+    return rf"{CASE}:{line}:16: unknown indicator 'comunities' — did you mean 'communities'\? " \
+           r"\(indicators are defined in data/indicators\.yaml\)"
+
+
+def m_unknown_mechanism(p):
+    line = edit(p, CASE, "  - mechanism: grid_governance", "  - mechanism: grid_govrnance")
+    return rf"{CASE}:{line}:16: unknown mechanism 'grid_govrnance' — did you mean 'grid_governance'\? " \
+           r"\(mechanisms are defined in data/mechanisms\.yaml\)"
+
+
+def m_unknown_glossary_mechanism(p):
+    rel = "data/glossary.yaml"
+    text = (p / rel).read_text(encoding="utf-8")
+    m = re.search(r"mechanisms: \[([a-z_]+)", text)
+    assert m, "the glossary has terms tagged with mechanisms"
+    wrong = m.group(1)[:-1] + "x"
+    line = text[: m.start()].count("\n") + 1
+    col = m.start(1) - (text.rfind("\n", 0, m.start(1)) + 1) + 1
+    (p / rel).write_text(text[: m.start(1)] + wrong + text[m.end(1):], encoding="utf-8")
+    return rf"{rel}:{line}:{col}: unknown mechanism '{wrong}' — did you mean '{m.group(1)}'\?"
+
+
+def m_duplicate_case_id(p):
+    shutil.copytree(p / "cases" / "fixture", p / "cases" / "fixture-copy")
+    return r"cases/fixture/case\.yaml:3:1: duplicate case id 'fixture' \(also used by cases/fixture-copy/case\.yaml\)|" \
+           r"cases/fixture-copy/case\.yaml:3:1: duplicate case id 'fixture' \(also used by cases/fixture/case\.yaml\)"
+
+
+def m_folder_not_id(p):
+    line = edit(p, CASE, "id: fixture", "id: fixtures")
+    return rf"{CASE}:{line}:5: id 'fixtures' differs from the folder name 'fixture' — set `id: fixture`"
+
+
+def m_source_missing(p):
+    (p / "cases" / "fixture" / "source.txt").unlink()
+    line = line_of(p, CASE, "  file: source.txt")
+    return rf"{CASE}:{line}:9: source file source\.txt is missing — copy the source text, unchanged"
+
+
+def m_checksum(p):
+    src = p / "cases" / "fixture" / "source.txt"
+    src.write_bytes(src.read_bytes() + b"\n")
+    line = line_of(p, CASE, "  sha256:")
+    return rf"{CASE}:{line}:11: source\.txt has changed: its SHA-256 is [0-9a-f]{{64}}, not the recorded one"
+
+
+def m_metadata_not_in_text(p):
+    line = edit(p, CASE, "  title: null", "  title: 邓州市城市基层党建工作经验")
+    return rf"{CASE}:{line}:10: source title '邓州市城市基层党建工作经验' does not occur in the text"
+
+
+def m_furniture_past_end(p):
+    line = edit(p, CASE, "  furniture: []", '  furniture:\n    - lines: "90"\n      kind: caption') + 1
+    return rf"{CASE}:{line}:14: line 90 is past the end of source\.txt \(16 lines\)"
+
+
+def m_duplicate_value(p):
+    item = line_of(p, CASE, "  - indicator: premises_renovated")
+    edit(p, CASE, "  - indicator: premises_renovated", "  - indicator: grids")
+    edit(p, CASE, "    scope: 全市\n    quote: 改扩建", "    scope: 城区\n    quote: 改扩建")
+    return rf"{CASE}:{item}:5: indicator 'grids' with scope '城区' is already cited at item 3"
+
+
+def m_derived_wrong(p):
+    edit(p, CASE, "mechanisms:\n", "  - indicator: workers_per_community\n    value: 12\n    unit: 名\n"
+         "    qualifier: about\n    year: 2020\n    scope: 城区\n    derived:\n"
+         "      formula: \"grids / communities\"\n      inputs: {grids: grids, communities: communities}\n"
+         "mechanisms:\n")
+    line = line_of(p, CASE, "    derived:")
+    return rf"{CASE}:{line}:5: indicator 'workers_per_community': formula gives 11, not 12 — set `value: 11`"
+
+
+def m_script(p):
+    return _narrative(p, "<script>alert(1)</script>", r"raw HTML <script> is not allowed")
+
+
+def m_iframe(p):
+    return _narrative(p, '<iframe src="https://example.org"></iframe>', r"raw HTML <iframe> is not allowed")
+
+
+def m_object(p):
+    return _narrative(p, '<object data="x.swf"></object>', r"raw HTML <object> is not allowed")
+
+
+def m_style(p):
+    return _narrative(p, "<style>body{display:none}</style>", r"raw HTML <style> is not allowed")
+
+
+def m_event_handler(p):
+    return _narrative(p, '<img src="a.png" onerror="alert(1)">', r"event-handler attribute 'onerror' is not allowed",
+                      offset=17)
+
+
+def m_javascript_url(p):
+    return _narrative(p, "[点这里](javascript:alert(1))", r"'javascript:' URL is not allowed", offset=6)
+
+
+def m_data_url(p):
+    return _narrative(p, "![图](data:text/html;base64,PHNjcmlwdD4=)", r"'data:' URL is not allowed", offset=5)
+
+
+def m_unsafe_definition(p):
+    rel = "data/mechanisms.yaml"
+    line = edit(p, rel, "    definition: 把城市基层党建列为", "    definition: <script>x</script>把城市基层党建列为")
+    return rf"{rel}:{line}:17: definition: raw HTML <script> is not allowed"
+
+
+def m_dead_link(p):
+    line = edit(p, NARR, "[邓州市](dengzhou.md)", "[邓州市](dengzou.md)")
+    return rf"{NARR}:{line}:\d+: link to a page that does not exist: dengzou\.md — no page cases/dengzou\.md"
+
+
+def m_h1_in_narrative(p):
+    edit(p, NARR, "## 背景", "# 背景")
+    return rf"{NARR}:1:1: a first-level heading in the narrative — the page title comes from case\.yaml"
+
+
+def _narrative(p, snippet: str, message: str, offset: int = 0):
+    line = edit(p, NARR, "划分网格，党员进社区。", f"划分网格，{snippet}党员进社区。")
+    col = len("划分网格，") + 1 + offset
+    return rf"{NARR}:{line}:{col}: {message}"
+
+
+MISTAKES = {name[2:]: fn for name, fn in sorted(globals().items()) if name.startswith("m_") and callable(fn)}
+
+
+def test_the_corpus_has_at_least_thirty_mistakes():
+    assert len(MISTAKES) >= 30
+
+
+def test_the_fixture_itself_is_valid(tmp_path):
+    project = base(tmp_path)
+    result = run_check(project)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("name", sorted(MISTAKES))
+def test_mistake_is_reported_exactly_and_nothing_is_built(name, tmp_path):
+    project = base(tmp_path)
+    expected = MISTAKES[name](project)
+    result = run_check(project)
+    assert result.returncode == 1, result.stdout
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = result.stderr.splitlines()
+    assert any(re.match(expected, line) for line in lines), f"expected {expected!r} in:\n{result.stderr}"
+    assert lines[-1].endswith("nothing was built.")
+    site = tmp_path / "site"
+    build = run_build(project, site)
+    assert build.returncode != 0
+    output = build.stdout + build.stderr
+    assert "Traceback" not in output
+    assert re.search(expected, output, re.MULTILINE), output
+    assert not site.exists(), "the build must not publish anything when the check fails"
+
+
+def test_all_problems_are_reported_in_one_run(tmp_path):
+    project = base(tmp_path)
+    m_value_not_stated(project)
+    m_unknown_mechanism(project)
+    m_dead_link(project)
+    result = run_check(project)
+    assert result.returncode == 1
+    assert "3 problem(s) found" in result.stderr, result.stderr
+
+
+def test_bom_is_accepted(tmp_path):
+    project = base(tmp_path)
+    path = project / CASE
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert run_check(project).returncode == 0
