@@ -169,6 +169,12 @@ class PageBuilder:
         out["downloads.md"] = self.downloads_page()
         if lib.glossary:
             out["glossary.md"] = self.glossary_page()
+        out["print/index.md"] = self.render("print_index.md.j2", mechanisms=list(lib.mechanisms.values()))
+        for case in lib.cases:
+            out[f"print/cases/{case.id}.md"] = self.handout_case(case)
+        for m in lib.mechanisms.values():
+            out[f"print/mechanisms/{m.id}.md"] = self.handout_mechanism(m)
+        out["print/edition.md"] = self.edition(groups)
         return out
 
     def glossary_page(self) -> str:
@@ -204,8 +210,9 @@ class PageBuilder:
                 if cell:
                     indicator_rows.extend((col.definition, ValueRow(v, case)) for v in cell.values)
         related = [self.library.mechanisms[r] for r in m.related_mechanisms if r in self.library.mechanisms]
+        terms = [e for e in self.library.glossary if m.id in e.data.mechanisms]
         return self.render("mechanism.md.j2", m=m, entries=entries, absent=absent,
-                           indicator_rows=indicator_rows, related=related)
+                           indicator_rows=indicator_rows, related=related, terms=terms)
 
     def compare_groups(self) -> list[dict]:
         groups = []
@@ -215,24 +222,50 @@ class PageBuilder:
                 groups.append({"group": g, "columns": cols})
         return groups
 
-    def compare_page(self, g: dict) -> str:
+    def compare_view(self, cols_in: list, px: str = "") -> tuple[list, list]:
+        """Comparison tables (chunked) and bar charts for some indicator columns."""
         cols = []
-        for col in g["columns"]:
+        for col in cols_in:
             view = _ColumnView(col.key, col.definition, {}, col.n_cases)
             for cid, cell in col.cells.items():
                 view.cells[cid] = _CellView([ValueRow(v, cell.case) for v in cell.values], cell.reasons)
             cols.append(view)
         chunks = [cols[i:i + CHUNK] for i in range(0, len(cols), CHUNK)]
         charts = []
-        for col in g["columns"]:
+        for col in cols_in:
             if col.n_cases >= 2:
                 rows = [(cell.case.data.city + (f"（{v.data.scope}）" if len(cell.values) > 1 else ""), v)
                         for cell in col.cells.values() for v in cell.values]
                 title = f"{col.definition.name}（{col.definition.unit}）"
-                charts.append((col.key, col.definition.name, bar_chart(title, rows, col.definition.unit,
-                                                                       f"svg-{col.key}")))
+                charts.append((col.key, col.definition.name,
+                               bar_chart(title, rows, col.definition.unit, f"{px}svg-{col.key}")))
+        return chunks, charts
+
+    def compare_page(self, g: dict) -> str:
+        chunks, charts = self.compare_view(g["columns"])
         return self.render("compare.md.j2", group=g["group"], chunks=chunks, cases=self.library.cases,
                            charts=charts)
+
+    def handout_case(self, case: CaseRecord) -> str:
+        return self.render("handout_case.md.j2", case=case, rows=value_rows(case))
+
+    def handout_mechanism(self, m) -> str:
+        entries = self.tags.get(m.id, [])
+        tagged_ids = {c.id for c, _ in entries}
+        absent = [c for c in self.library.cases if c.id not in tagged_ids]
+        cols = [self.columns[k] for k in m.related_indicators if k in self.columns]
+        chunks, charts = self.compare_view(cols)
+        return self.render("handout_mechanism.md.j2", m=m, entries=entries, absent=absent, chunks=chunks,
+                           charts=charts, cases=self.library.cases)
+
+    def edition(self, groups: list[dict]) -> str:
+        compare = []
+        for g in groups:
+            chunks, charts = self.compare_view(g["columns"], px=f"g-{g['group'].id}-")
+            compare.append({"group": g["group"], "chunks": chunks, "charts": charts})
+        return self.render("edition.md.j2", mechanisms=list(self.library.mechanisms.values()), tags=self.tags,
+                           compare=compare, rows={c.id: value_rows(c) for c in self.library.cases},
+                           n_values=sum(len(c.values) for c in self.library.cases))
 
     def downloads_page(self) -> str:
         import json
@@ -280,5 +313,6 @@ def nav(library: Library) -> list:
         *([{"术语表": "glossary.md"}] if library.glossary else []),
         {"方法说明": "methodology.md"},
         {"数据下载": "downloads.md"},
+        {"打印": "print/index.md"},
         {"编辑指南": "guide.md"},
     ]

@@ -29,7 +29,7 @@ class SiteBuild:
             raise cls.Failed(LibraryError(problems, root).report())
         return cls(library, build_pages(library, root / "templates"), nav(library), build_files(library))
 
-    _ANNOTATED = re.compile(r"^(cases/(?!index\.md)|sources/|mechanisms/(?!index\.md))")
+    _ANNOTATED = re.compile(r"^(cases/(?!index\.md)|sources/|mechanisms/(?!index\.md)|print/(?!index\.md))")
 
     def annotate(self, html: str, src_uri: str, page_url: str, glossary_url: str) -> str:
         """Glossary tooltips and links on case, source and mechanism pages."""
