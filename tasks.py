@@ -5,6 +5,8 @@
     python3 tasks.py test    # create .venv if needed, run every test
     python3 tasks.py build   # strict build into site/
     python3 tasks.py check   # the editors' check (same as `casebook check`)
+    python3 tasks.py pdf     # every handout and the whole-library edition as PDF, into output/pdf/
+    python3 tasks.py bench   # the build benchmark (see benchmarks/README.md)
 
 The virtual environment is (re)installed from requirements.lock whenever that
 file or pyproject.toml changes.
@@ -66,6 +68,10 @@ def main(argv: list[str]) -> int:
         return run(PY, "-m", "casebook", "check", *rest)
     if task == "test":
         return run(PY, "-m", "pytest", *rest)
+    if task == "pdf":
+        return run(PY, "-m", "casebook.pdf", "--root", ROOT, *rest)
+    if task == "bench":
+        return run(PY, ROOT / "benchmarks" / "bench.py", *rest)
     return 2
 
 

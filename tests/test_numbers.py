@@ -31,6 +31,7 @@ def mentions(text):
     ("勸導拆除違章建筑萬余戶、18萬平方米", [(10000, "more_than", False), (180000, "exact", False)]),
     ("延边州连续五次被评为", [(5, "exact", False)]),
     ("提供物資240余萬元", [(2_400_000, "more_than", False)]),
+    ("城市人口由過去的不足百萬增加到161.5萬", [(1_000_000, "less_than", False), (1_615_000, "exact", False)]),
     ("“一肩挑”比例达\n\n100%", [(100, "exact", True)]),
     ("40岁以下占74.7%", [(40, "at_most", False), (Decimal("74.7"), "exact", True)]),
 ])

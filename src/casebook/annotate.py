@@ -3,8 +3,8 @@
 The first occurrence of a term on a page links to its glossary entry (and,
 for print, is followed by its pinyin); later occurrences get a tooltip
 (``<abbr title>``, shown by Material's content.tooltips). Nothing is changed
-inside headings, links, code, highlighted quotes (``<mark>``), SVG, or
-existing abbreviations. All terms are matched together by one Aho–Corasick
+inside headings, links, code, highlighted passages (``<mark>``), quoted
+evidence (``<blockquote>``), SVG, or existing abbreviations. All terms are matched together by one Aho–Corasick
 automaton, longest term first.
 """
 
@@ -18,7 +18,7 @@ from .glossary import Entry, Matcher, written_forms
 _TAG = re.compile(r"(<[^>]*>)")
 _NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z0-9]+)")
 SKIP = {"a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre", "kbd", "mark", "script", "style", "svg", "abbr",
-        "title", "button", "label", "textarea", "select", "option", "figcaption", "summary"}
+        "title", "button", "label", "textarea", "select", "option", "figcaption", "summary", "blockquote"}
 
 
 class Annotator:

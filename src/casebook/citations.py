@@ -33,26 +33,27 @@ def anchor_for(normalized_quote: str) -> str:
     return "q-" + hashlib.sha1(normalized_quote.encode("utf-8")).hexdigest()[:10]
 
 
-def locate_quote(source: SourceText, quote: str, path: Path, line: int, col: int, what: str,
+def locate_quote(source: SourceText, quote: str, path: Path, pos, what: str,
                  problems: list[Problem]) -> Citation | None:
+    """``pos()`` gives the quote's (line, column); it is only called when there is a problem to report."""
     """Find ``quote`` exactly once in ``source``'s body, or report why not."""
     norm = normalize(quote)
     if not norm:
-        problems.append(Problem(path, line, col, f"{what}: the quote is empty",
+        problems.append(Problem(path, *pos(), f"{what}: the quote is empty",
                                 "paste the passage of the source that states the value"))
         return None
-    count, spans = source.find(quote)
+    count, spans = source.find(quote, norm)
     if count == 0:
         closest = source.closest(quote)
         hint = "copy the passage verbatim from the source"
         if closest is not None:
             para, text = closest
             hint = f"closest passage is ¶{para.number} (line {para.line}): “{_clip(text)}”"
-        problems.append(Problem(path, line, col, f"{what}: quote not found in the source", hint))
+        problems.append(Problem(path, *pos(), f"{what}: quote not found in the source", hint))
         return None
     if count > 1:
         where = ", ".join(f"¶{source.paragraph_at(a).number}" for a, _ in spans)
-        problems.append(Problem(path, line, col, f"{what}: quote occurs {count} times in the source ({where})",
+        problems.append(Problem(path, *pos(), f"{what}: quote occurs {count} times in the source ({where})",
                                 "lengthen the quote until it occurs only once"))
         return None
     start, end = spans[0]
@@ -70,7 +71,7 @@ def describe(mention) -> str:
     return f"{format_value(mention.value)}{suffix}" + (f" ({mention.qualifier} {q})" if q else "")
 
 
-def check_value(value, normalized_quote: str, path: Path, line: int, col: int, problems: list[Problem]) -> bool:
+def check_value(value, normalized_quote: str, path: Path, pos, problems: list[Problem]) -> bool:
     """The quote states ``value.value`` with ``value.qualifier``; else report."""
     want = as_decimal(value.value)
     percent = value.unit.strip() == "%"
@@ -78,7 +79,7 @@ def check_value(value, normalized_quote: str, path: Path, line: int, col: int, p
     same = [m for m in mentions if m.value == want and m.percent == percent]
     if not same:
         stated = ", ".join(describe(m) for m in mentions) or "no number"
-        problems.append(Problem(path, line, col,
+        problems.append(Problem(path, *pos(),
                                 f"indicator '{value.indicator}': the quote does not state {format_value(want)}"
                                 f"{'%' if percent else ''}; it states {stated}",
                                 "correct the value (or the quote) so that the quote states the value"))
@@ -86,7 +87,7 @@ def check_value(value, normalized_quote: str, path: Path, line: int, col: int, p
     if not any(m.qualifier == value.qualifier for m in same):
         m = same[0]
         word = QUALIFIER_LABELS[m.qualifier] or "no qualifier"
-        problems.append(Problem(path, line, col,
+        problems.append(Problem(path, *pos(),
                                 f"indicator '{value.indicator}': qualifier '{value.qualifier}' does not match the "
                                 f"quote, which says {format_value(m.value)} with {word}",
                                 f"set `qualifier: {m.qualifier}`"))

@@ -345,7 +345,6 @@ def load_case(folder: Path, indicators: dict[str, IndicatorDef], problems: list[
     per_indicator: dict[str, int] = {}
     by_key: dict[str, ValueRecord] = {}
     for i, v in enumerate(case.indicators):
-        line, col = loaded.where(("indicators", i))
         definition = indicators.get(v.indicator)
         if definition is None:
             kl, kc = loaded.where(("indicators", i, "indicator"))
@@ -354,7 +353,7 @@ def load_case(folder: Path, indicators: dict[str, IndicatorDef], problems: list[
             continue
         key = (v.indicator, v.scope)
         if key in seen:
-            problems.append(Problem(yaml_path, line, col,
+            problems.append(Problem(yaml_path, *loaded.where(("indicators", i)),
                                     f"indicator '{v.indicator}' with scope '{v.scope}' is already cited "
                                     f"at item {seen[key] + 1}",
                                     "cite each indicator once per scope; remove one or give the right scope"))
@@ -365,10 +364,11 @@ def load_case(folder: Path, indicators: dict[str, IndicatorDef], problems: list[
         anchor = f"v-{v.indicator}" + (f"-{n}" if n > 1 else "")
         citation = None
         if v.quote is not None:
-            ql, qc = loaded.where(("indicators", i, "quote"))
-            citation = locate_quote(source, v.quote, yaml_path, ql, qc, f"indicator '{v.indicator}'", problems)
+            citation = locate_quote(source, v.quote, yaml_path, lambda i=i: loaded.where(("indicators", i, "quote")),
+                                    f"indicator '{v.indicator}'", problems)
             if citation is not None:
-                check_value(v, citation.normalized, yaml_path, *loaded.where(("indicators", i, "value")), problems)
+                check_value(v, citation.normalized, yaml_path, lambda i=i: loaded.where(("indicators", i, "value")),
+                            problems)
         record = ValueRecord(i, anchor, v, definition, citation)
         values.append(record)
         if v.derived is None:
@@ -381,23 +381,24 @@ def load_case(folder: Path, indicators: dict[str, IndicatorDef], problems: list[
     tags: list[TagRecord] = []
     seen_mechanisms: dict[str, int] = {}
     for i, tag in enumerate(case.mechanisms):
-        line, col = loaded.where(("mechanisms", i, "mechanism"))
         definition = (mechanisms or {}).get(tag.mechanism)
         if definition is None:
-            problems.append(Problem(yaml_path, line, col, f"unknown mechanism '{tag.mechanism}'",
+            problems.append(Problem(yaml_path, *loaded.where(("mechanisms", i, "mechanism")),
+                                    f"unknown mechanism '{tag.mechanism}'",
                                     did_you_mean(tag.mechanism, mechanisms or {}) +
                                     " (mechanisms are defined in data/mechanisms.yaml)"))
             continue
         if tag.mechanism in seen_mechanisms:
-            problems.append(Problem(yaml_path, line, col, f"mechanism '{tag.mechanism}' is tagged twice "
+            problems.append(Problem(yaml_path, *loaded.where(("mechanisms", i, "mechanism")),
+                                    f"mechanism '{tag.mechanism}' is tagged twice "
                                     f"(first at item {seen_mechanisms[tag.mechanism] + 1})",
                                     "merge the two tags: put all quotes under one"))
             continue
         seen_mechanisms[tag.mechanism] = i
         cites = []
         for j, quote in enumerate(tag.quotes):
-            ql, qc = loaded.where(("mechanisms", i, "quotes", j))
-            c = locate_quote(source, quote, yaml_path, ql, qc, f"mechanism '{tag.mechanism}'", problems)
+            c = locate_quote(source, quote, yaml_path, lambda i=i, j=j: loaded.where(("mechanisms", i, "quotes", j)),
+                             f"mechanism '{tag.mechanism}'", problems)
             if c is not None:
                 cites.append(c)
         tags.append(TagRecord(i, f"{case.id}", tag, definition, cites))
@@ -546,9 +547,12 @@ def load_glossary(root: Path, mechanisms: dict, cases: list[CaseRecord], problem
     matcher = Matcher(forms)
     for case in cases:
         first: dict[str, int | None] = {}
-        for p in case.source.paragraphs:
-            for _, _, term in matcher.find_all(normalize(case.source.raw[p.start:p.end])):
-                first.setdefault(term, p.number)
+        src = case.source
+        for start, end, term in matcher.find_all(src.full):
+            if term not in first:
+                a, b = src.paragraph_at(src.full_map[start]), src.paragraph_at(src.full_map[end - 1])
+                if a.number == b.number:  # a term split across two paragraphs is not an occurrence
+                    first[term] = a.number
         for _, _, term in matcher.find_all(normalize(case.narrative)):
             first.setdefault(term, None)
         for term, para in first.items():

@@ -41,6 +41,8 @@ _MEASURE = "个名人次项支家户条件处年届级位所座栋元间套岗�
 
 _ARABIC = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)([余多](?=[万亿]))?(万|亿)?([余多])?(%)?")
 _CHINESE = re.compile(r"([零〇一二两三四五六七八九十百千万亿]+)(成|[余多](?=[" + _MEASURE + r"])|[余多]?(?=[" + _MEASURE + r"]))")
+# A Chinese numeral right after a qualifier needs no measure word: 不足百万, 近千.
+_CHINESE_QUALIFIED = re.compile(r"(?:不足|不到|超过|不少于|近|约|逾)([零〇一二两三四五六七八九十百千万亿]+)")
 _BEFORE = (("不少于", "at_least"), ("超过", "at_least"), ("大约", "about"), ("约", "about"),
            ("近", "about"), ("逾", "more_than"), ("不足", "less_than"), ("不到", "less_than"))
 _AFTER = re.compile(r"^[^\d,.;:、。!?“”\"()]{0,3}?(以上|以下)")
@@ -114,6 +116,15 @@ def read_numbers(text: str) -> list[Mention]:
         qualifier = _qualify(text, m.start(), m.end(), m.group(2)[:1] if m.group(2) else m.group(4))
         mentions.append(Mention(value.normalize(), qualifier, percent, m.start(), m.end(), m.group(0)))
         taken.append((m.start(), m.end()))
+    for m in _CHINESE_QUALIFIED.finditer(text):
+        if any(a <= m.start(1) < b for a, b in taken):
+            continue
+        number = chinese_to_int(m.group(1))
+        if number is None or number < 10:
+            continue
+        qualifier = _qualify(text, m.start(1), m.end(1), None)
+        mentions.append(Mention(Decimal(number).normalize(), qualifier, False, m.start(1), m.end(1), m.group(1)))
+        taken.append((m.start(1), m.end(1)))
     for m in _CHINESE.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
             continue

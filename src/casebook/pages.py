@@ -193,7 +193,9 @@ class PageBuilder:
 
     def home(self) -> str:
         tagged = {(c.id, t.data.mechanism): t for c in self.library.cases for t in c.tags}
-        return self.render("home.md.j2", tagged=tagged, mechanisms_by_group=self.mechanisms_by_group(),
+        by_group = self.mechanisms_by_group()
+        mechanism_list = [m for g in self.library.mechanism_groups for m in by_group.get(g.id, [])]
+        return self.render("home.md.j2", tagged=tagged, mechanism_list=mechanism_list,
                            n_values=sum(len(c.values) for c in self.library.cases))
 
     def mechanism_page(self, m) -> str:

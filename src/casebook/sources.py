@@ -32,7 +32,8 @@ class SourceText:
     paragraphs: list[Paragraph]
     body: str = ""  # normalised body text
     body_map: list[int] = field(default_factory=list)  # body index -> raw offset
-    full: str = ""  # normalised whole text (metadata look-ups)
+    full: str = ""  # normalised whole text (metadata look-ups, glossary scanning)
+    full_map: list[int] = field(default_factory=list)  # full index -> raw offset
     _starts: list[int] = field(default_factory=list)
 
     @classmethod
@@ -49,16 +50,19 @@ class SourceText:
                                             content.strip(), furniture.get(line_no, "body")))
             offset += len(line)
         source = cls(raw, paragraphs)
-        body_parts, body_map = [], []
-        for p in paragraphs:
-            if p.kind != "body":
-                continue
-            norm, mapping = normalize_with_map(raw[p.start:p.end])
-            body_parts.append(norm)
-            body_map.extend(p.start + i for i in mapping)
-        source.body = "".join(body_parts)
-        source.body_map = body_map
-        source.full = normalize(raw)
+        # One normalisation pass over the whole text; the body is the same text without furniture lines.
+        full, full_map = normalize_with_map(raw)
+        source.full, source.full_map = full, full_map
+        furniture_spans = [(p.start, p.end) for p in paragraphs if p.kind != "body"]
+        if not furniture_spans:
+            source.body, source.body_map = full, full_map
+        else:
+            inside = bytearray(len(raw))
+            for a, b in furniture_spans:
+                inside[a:b] = b"\x01" * (b - a)
+            keep = [k for k, off in enumerate(full_map) if not inside[off]]
+            source.body = "".join([full[k] for k in keep])
+            source.body_map = [full_map[k] for k in keep]
         source._starts = [p.start for p in paragraphs]
         return source
 
@@ -67,9 +71,9 @@ class SourceText:
         i = bisect.bisect_right(self._starts, offset) - 1
         return self.paragraphs[max(i, 0)]
 
-    def find(self, quote: str) -> tuple[int, list[tuple[int, int]]]:
+    def find(self, quote: str, normalized: str | None = None) -> tuple[int, list[tuple[int, int]]]:
         """Occurrences of ``quote`` in the body: (count, [(raw_start, raw_end), …])."""
-        needle = normalize(quote)
+        needle = normalize(quote) if normalized is None else normalized
         if not needle:
             return 0, []
         spans = []

@@ -25,29 +25,104 @@ from .problems import Problem
 
 Path_ = tuple[Any, ...]
 
+# libyaml (shipped in PyYAML's wheels) parses about 10x faster; the pure-Python loader is the fallback.
+# The base loader tags every scalar as text; _scalar() below applies the YAML 1.1 (safe) rules itself, and
+# only to scalars that could be something other than text.
+_BASE = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+_TAGS = {yaml.ScalarNode: "tag:yaml.org,2002:str", yaml.SequenceNode: "tag:yaml.org,2002:seq",
+         yaml.MappingNode: "tag:yaml.org,2002:map"}
+
+
+class _FastLoader(_BASE):
+    def resolve(self, kind, value, implicit):  # every node is plain data; _scalar() resolves scalars
+        return _TAGS[kind]
+
+
+_LOADER = _FastLoader
+_RESOLVER = yaml.resolver.Resolver()
+_MAYBE_TYPED = set("0123456789+-.~yYnNtTfFoO")
+# An anchor or alias is '&' or '*' at the start of a value; text without one needs no event scan.
+_MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,:-])[&*][^\s]", re.MULTILINE)
+
 _BOOL_WORDS = re.compile(r"^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$")
 _OCTAL_LIKE = re.compile(r"^[-+]?0[0-9_]+$|^0o[0-7]+$")
 _DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}([Tt ].*)?$")
 
 
+class _Positions:
+    """Positions looked up in the composed node tree only when a problem needs one."""
+
+    def __init__(self, root, keys: bool = False):
+        self.root = root
+        self.keys = keys
+
+    def _node(self, path: Path_):
+        node, key_node = self.root, None
+        for step in path:
+            if isinstance(node, yaml.MappingNode):
+                for k, v in node.value:
+                    if k.value == step or (not isinstance(step, str) and str(step) == k.value):
+                        node, key_node = v, k
+                        break
+                else:
+                    return None
+            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+                node, key_node = node.value[step], None
+            else:
+                return None
+        return key_node if self.keys else node
+
+    def get(self, path: Path_, default=None):
+        node = self._node(tuple(path))
+        if node is None:
+            return default
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def __contains__(self, path) -> bool:
+        return self._node(tuple(path)) is not None
+
+    def __getitem__(self, path):
+        pos = self.get(path)
+        if pos is None:
+            raise KeyError(path)
+        return pos
+
+
+class _Surprises:
+    """YAML 1.1 surprises by node, reported by path when the schema rejects the value there."""
+
+    def __init__(self, positions: _Positions, by_node: dict[int, str]):
+        self.positions, self.by_node = positions, by_node
+
+    def _find(self, path):
+        node = self.positions._node(tuple(path))
+        return self.by_node.get(id(node)) if node is not None else None
+
+    def __contains__(self, path) -> bool:
+        return self._find(path) is not None
+
+    def __getitem__(self, path) -> str:
+        return self._find(path)
+
+
 @dataclass
 class Loaded:
-    """A loaded YAML document with the position of every node."""
+    """A loaded YAML document; positions of values and keys are looked up on demand."""
 
     data: Any
-    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    positions: Any = None
     #: where each key itself is written (for "unknown key" messages)
-    key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    #: YAML 1.1 surprises, by path: a message for the schema to use if the
-    #: resolved value turns out to be the wrong type.
-    surprises: dict[Path_, str] = field(default_factory=dict)
+    key_positions: Any = None
+    #: YAML 1.1 surprises: a message for the schema to use if the value turns out to be the wrong type
+    surprises: Any = field(default_factory=dict)
 
     def where(self, path: Path_) -> tuple[int, int]:
         """Line and column of ``path``, or of its nearest ancestor that has one."""
         path = tuple(path)
         while path:
-            if path in self.positions:
-                return self.positions[path]
+            pos = self.positions.get(path)
+            if pos is not None:
+                return pos
             path = path[:-1]
         return self.positions.get((), (1, 1))
 
@@ -89,7 +164,9 @@ def load_yaml(path: Path, problems: list[Problem], text: str | None = None) -> L
             return None
     before = len(problems)
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        # anchors and aliases need '&' or '*'; only then is the event stream scanned for them
+        events = yaml.parse(text, Loader=_LOADER) if _MAYBE_ANCHOR.search(text) else ()
+        for event in events:
             if isinstance(event, yaml.AliasEvent):
                 m = event.start_mark
                 problems.append(Problem(path, m.line + 1, m.column + 1,
@@ -100,7 +177,7 @@ def load_yaml(path: Path, problems: list[Problem], text: str | None = None) -> L
                 problems.append(Problem(path, m.line + 1, m.column + 1,
                                         f"YAML anchor '&{event.anchor}' is not allowed",
                                         "remove the '&' anchor and write each value out in full"))
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -120,47 +197,60 @@ def load_yaml(path: Path, problems: list[Problem], text: str | None = None) -> L
     if node is None:
         problems.append(Problem(path, 1, 1, "the file is empty", "fill in the fields described in the template"))
         return None
-    loaded = Loaded(None)
     constructor = _Constructor()
-    loaded.data = _build(node, (), loaded, constructor, path, problems)
+    by_node: dict[int, str] = {}
+    data = _build(node, constructor, path, problems, by_node)
     if len(problems) > before:
         return None
-    return loaded
+    positions = _Positions(node)
+    return Loaded(data, positions, _Positions(node, keys=True), _Surprises(positions, by_node))
 
 
-def _build(node, path: Path_, loaded: Loaded, constructor, file: Path, problems: list[Problem]):
-    loaded.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
+_MAP, _SEQ = yaml.MappingNode, yaml.SequenceNode
+
+
+def _build(node, constructor, file: Path, problems: list[Problem], surprises: dict[int, str]):
+    kind = type(node)
+    if kind is _MAP:
         result: dict[Any, Any] = {}
-        first_seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
-            key = _build(key_node, path + ("<key>",), loaded, constructor, file, problems)
-            if not isinstance(key, (str, int, float, bool)) or key is None:
+            if type(key_node) is _MAP or type(key_node) is _SEQ:
                 problems.append(Problem(file, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
                                         "a key must be a plain word", "write the key as text, e.g. `quote:`"))
                 continue
-            if key in first_seen:
+            key = key_node.value
+            if key in result:
+                first = next(k for k, _ in node.value if k.value == key)
                 problems.append(Problem(file, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-                                        f"duplicate key '{key}' (first written on line {first_seen[key]})",
+                                        f"duplicate key '{key}' (first written on line {first.start_mark.line + 1})",
                                         "keep only one of them; YAML would silently keep the last"))
                 continue
-            first_seen[key] = key_node.start_mark.line + 1
-            loaded.key_positions[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            result[key] = _build(value_node, path + (key,), loaded, constructor, file, problems)
+            result[key] = _build(value_node, constructor, file, problems, surprises)
         return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(child, path + (i,), loaded, constructor, file, problems)
-                for i, child in enumerate(node.value)]
-    value = constructor.construct_object(node, deep=True)
-    if node.style is None:  # plain scalar: watch for YAML 1.1 surprises
+    if kind is _SEQ:
+        return [_build(child, constructor, file, problems, surprises) for child in node.value]
+    value = _scalar(node, constructor)
+    if not node.style and not isinstance(value, str):  # plain scalar read as non-text: YAML 1.1 surprises
         raw = node.value
         if isinstance(value, bool) and _BOOL_WORDS.match(raw) and raw.lower() not in ("true", "false"):
-            loaded.surprises[path] = f"YAML reads the bare word '{raw}' as {str(value).lower()}; " \
-                                     f"put it in quotes ('{raw}') if you mean the text"
-        elif isinstance(value, int) and _OCTAL_LIKE.match(raw):
+            surprises[id(node)] = f"YAML reads the bare word '{raw}' as {str(value).lower()}; " \
+                                  f"put it in quotes ('{raw}') if you mean the text"
+        elif isinstance(value, int) and not isinstance(value, bool) and _OCTAL_LIKE.match(raw):
             problems.append(Problem(file, node.start_mark.line + 1, node.start_mark.column + 1,
                                     f"the number {raw} has a leading zero, which YAML 1.1 reads as octal ({value})",
                                     f"write it without the leading zero, or in quotes ('{raw}') if it is text"))
-        elif _DATE_LIKE.match(raw) and not isinstance(value, str):
-            loaded.surprises[path] = f"YAML reads the bare value {raw} as a date; put it in quotes ('{raw}')"
+        elif _DATE_LIKE.match(raw):
+            surprises[id(node)] = f"YAML reads the bare value {raw} as a date; put it in quotes ('{raw}')"
     return value
+
+
+def _scalar(node, constructor):
+    """A scalar's value under the safe YAML 1.1 rules (null, bool, int, float, timestamp, str)."""
+    raw = node.value
+    if node.style or (raw and raw[0] not in _MAYBE_TYPED):
+        return raw  # quoted, or cannot be anything but text
+    if node.tag in ("tag:yaml.org,2002:str", "!"):
+        node.tag = _RESOLVER.resolve(yaml.ScalarNode, raw, (True, False))
+    if node.tag == "tag:yaml.org,2002:str":
+        return raw
+    return constructor.construct_object(node, deep=True)

@@ -1,0 +1,166 @@
+"""Benchmark: what the build costs as the library grows, against plain MkDocs on the same pages.
+
+    python3 tasks.py bench                  # N = 5, 50, 100, 200, 1000
+    python3 tasks.py bench --sizes 5 50     # a quick run
+
+For each N it generates a synthetic library (benchmarks/generate.py) and measures, each in a fresh process:
+the full build (our hooks), the baseline build (the same generated pages written out once as Markdown and
+built by MkDocs + Material with no hooks), `casebook check` alone, peak memory (max RSS), output size,
+search index size, and the weight of one case page with everything it loads. It writes
+benchmarks/report.json and benchmarks/report.md and prints ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+MEASURE = """
+import resource, subprocess, sys, time, json
+t = time.perf_counter()
+r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+print(json.dumps({"seconds": time.perf_counter() - t, "rc": r.returncode, "stderr": r.stderr[-2000:],
+                  "max_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+"""
+
+
+def measure(cmd: list[str], cwd: Path) -> dict:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    out = subprocess.run([sys.executable, "-c", MEASURE, *map(str, cmd)], cwd=cwd, env=env,
+                         capture_output=True, text=True, check=True)
+    result = json.loads(out.stdout)
+    if result["rc"] != 0:
+        raise SystemExit(f"{' '.join(map(str, cmd))} failed:\n{result['stderr']}")
+    return result
+
+
+def dir_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def page_weight(site: Path, page: str) -> dict:
+    """Bytes of one page and of every stylesheet, script and index it loads."""
+    html_path = site / page / "index.html"
+    html = html_path.read_text(encoding="utf-8")
+    total = html_path.stat().st_size
+    assets = set(re.findall(r'(?:href|src)="([^"]+\.(?:css|js))(?:\?[^"]*)?"', html))
+    for ref in assets:
+        target = (html_path.parent / ref).resolve()
+        if target.exists():
+            total += target.stat().st_size
+    index = site / "search" / "search_index.json"
+    search = index.stat().st_size if index.exists() else 0
+    return {"html": html_path.stat().st_size, "with_assets": total, "with_search_index": total + search,
+            "assets": len(assets)}
+
+
+def run_size(n: int, work: Path, root: Path = ROOT) -> dict:
+    lib = generate(n, work / f"lib{n}", root)
+    check = measure([sys.executable, "-m", "casebook", "--root", lib, "check"], lib)
+    full = measure([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", lib / "mkdocs.yml",
+                    "-d", work / f"site{n}"], lib)
+    base_proj = work / f"base{n}"
+    subprocess.run([sys.executable, str(HERE / "export_markdown.py"), str(lib), str(base_proj)], check=True,
+                   env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    base = measure([sys.executable, "-m", "mkdocs", "build", "-q", "-f", base_proj / "mkdocs.yml",
+                    "-d", work / f"basesite{n}"], base_proj)
+    site = work / f"site{n}"
+    pages = sum(1 for _ in site.rglob("index.html"))
+    first_case = sorted(p.name for p in (lib / "cases").iterdir())[0]
+    index = site / "search" / "search_index.json"
+    row = {
+        "n": n,
+        "pages": pages,
+        "build_s": round(full["seconds"], 2),
+        "baseline_s": round(base["seconds"], 2),
+        "ratio": round(full["seconds"] / base["seconds"], 3),
+        "check_s": round(check["seconds"], 2),
+        "build_peak_mb": round(full["max_rss_mb"], 1),
+        "baseline_peak_mb": round(base["max_rss_mb"], 1),
+        "check_peak_mb": round(check["max_rss_mb"], 1),
+        "output_mb": round(dir_size(site) / 2**20, 2),
+        "search_index_mb": round(index.stat().st_size / 2**20, 3) if index.exists() else 0,
+        "case_page": page_weight(site, f"cases/{first_case}"),
+    }
+    for p in (lib, base_proj, site, work / f"basesite{n}"):
+        shutil.rmtree(p, ignore_errors=True)
+    return row
+
+
+def machine() -> str:
+    cpu = ""
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                   if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+
+
+def report_md(rows: list[dict], meta: dict) -> str:
+    lines = ["# Build benchmark", "", f"Machine: {meta['machine']}  ", f"Date: {meta['date']}", "",
+             "Each figure is one run in a fresh process. *Baseline* = the same generated pages written out once as "
+             "Markdown and built by MkDocs + Material without our hooks.", "",
+             "| N | pages | build s | baseline s | build / baseline | check s | build peak MB | baseline peak MB |"
+             " output MB | search index MB | case page + assets KB | + search index KB |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        cp = r["case_page"]
+        lines.append(f"| {r['n']} | {r['pages']} | {r['build_s']} | {r['baseline_s']} | {r['ratio']} | {r['check_s']} | "
+                     f"{r['build_peak_mb']} | {r['baseline_peak_mb']} | {r['output_mb']} | {r['search_index_mb']} | "
+                     f"{cp['with_assets'] // 1024} | {cp['with_search_index'] // 1024} |")
+    by_n = {r["n"]: r for r in rows}
+    lines += ["", "## Targets", ""]
+    if rows:
+        worst = max(r["ratio"] for r in rows)
+        lines.append(f"- build ≤ 1.15 × baseline at every N: worst ratio {worst} — {'met' if worst <= 1.15 else 'NOT met'}")
+    if 100 in by_n and 1000 in by_n:
+        growth = by_n[1000]["build_s"] / by_n[100]["build_s"]
+        lines.append(f"- linear growth, 1,000-case build ≤ 11 × 100-case build: {growth:.2f}× — "
+                     f"{'met' if growth <= 11 else 'NOT met'}")
+    if 1000 in by_n:
+        c = by_n[1000]["check_s"]
+        lines.append(f"- `check` of 1,000 cases < 5 s: {c} s — {'met' if c < 5 else 'NOT met'}")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[5, 50, 100, 200, 1000])
+    parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "out")
+    parser.add_argument("--report", type=Path, default=HERE)
+    parser.add_argument("--root", type=Path, default=ROOT, help="the library to copy cases from")
+    args = parser.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for n in args.sizes:
+        t = time.perf_counter()
+        row = run_size(n, args.work, args.root)
+        rows.append(row)
+        print(f"N={n:5d}: build {row['build_s']:7.2f}s  baseline {row['baseline_s']:7.2f}s  ratio {row['ratio']:.3f}  "
+              f"check {row['check_s']:6.2f}s  peak {row['build_peak_mb']:.0f} MB  "
+              f"search index {row['search_index_mb']:.2f} MB  ({time.perf_counter() - t:.0f}s)", flush=True)
+    meta = {"machine": machine(), "date": time.strftime("%Y-%m-%d")}
+    (args.report / "report.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=1) + "\n")
+    (args.report / "report.md").write_text(report_md(rows, meta))
+    print(report_md(rows, meta))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,175 @@
+"""Printed pages in a real browser: Playwright driving Debian's Chromium.
+
+Locally, without Chromium these tests are skipped with a reason; in CI (CI=true or
+CASEBOOK_REQUIRE_BROWSER=1) a missing browser is a failure, and .ci/run installs it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+
+import pytest
+
+from casebook.pdf import CHROMIUM_ARGS, SiteServer, find_chromium, has_cjk_font, print_pdf
+
+REQUIRED = os.environ.get("CI") == "true" or os.environ.get("CASEBOOK_REQUIRE_BROWSER") == "1"
+A4_PRINTABLE_PX = round((210 - 32) / 25.4 * 96)  # A4 width less the 16 mm side margins, in CSS px
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = find_chromium()
+    if chromium is None or not has_cjk_font():
+        if REQUIRED:
+            pytest.fail("Chromium with Noto CJK fonts is required (apt-get install chromium fonts-noto-cjk)")
+        pytest.skip("Chromium or Noto CJK fonts not installed (apt-get install chromium fonts-noto-cjk)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    with SiteServer(site) as s:
+        yield s
+
+
+def _pdf_text(path) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    return "".join(page.extract_text() or "" for page in reader.pages)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text).replace("，", ",")
+
+
+@pytest.mark.parametrize("kind, ident", [("cases", "karamay"), ("cases", "ordos"), ("mechanisms", "grid_governance")])
+def test_handout_pdf_holds_every_quote_and_citation(browser, server, library, tmp_path, kind, ident):
+    target = tmp_path / f"{ident}.pdf"
+    print_pdf(browser, f"{server.url}print/{kind}/{ident}/", target)
+    text = _squash(_pdf_text(target))
+    assert "城市基层党建比较案例库" in text  # running header: real Chinese text in the text layer
+    expected = []
+    if kind == "cases":
+        case = library.case(ident)
+        for v in case.values:
+            if v.citation:
+                expected.append((v.data.quote, f"{case.data.city}¶{v.citation.paragraph}"))
+    else:
+        for case in library.cases:
+            for t in case.tags:
+                if t.data.mechanism == ident:
+                    expected += [(c.quote, f"{case.data.city}¶{c.paragraph}") for c in t.citations]
+    assert expected
+    for quote, cite in expected:
+        assert _squash(quote) in text, quote
+        assert cite in text, cite
+    from pypdf import PdfReader
+
+    for page in PdfReader(str(target)).pages:
+        fonts = page.get("/Resources", {}).get("/Font", {})
+        for name, ref in fonts.items():
+            font = ref.get_object()
+            assert "/ToUnicode" in font, f"{name}: text would not be copyable"
+
+
+def test_chinese_is_set_in_noto_cjk_without_fallback(browser, server):
+    page = browser.new_page()
+    page.goto(f"{server.url}print/mechanisms/grid_governance/")
+    page.emulate_media(media="print")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    families: dict[str, int] = {}
+    for selector in ("h1", ".md-typeset p", ".md-typeset blockquote p", ".md-typeset td"):
+        for node in cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": selector})["nodeIds"][:20]:
+            for f in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]:
+                families[f["familyName"]] = families.get(f["familyName"], 0) + f["glyphCount"]
+    page.close()
+    cjk = {k: v for k, v in families.items() if "CJK" in k}
+    assert cjk, families
+    # every glyph comes from Noto CJK (or, for Latin digits, a Noto face): no fallback font, no missing glyphs
+    assert all("Noto" in k for k in families), families
+
+
+@pytest.mark.parametrize("url", ["print/cases/yanbian/", "print/mechanisms/member_reporting/", "compare/participation/",
+                                 "sources/ordos/", "print/edition/"])
+def test_nothing_is_wider_than_the_printable_area(browser, server, url):
+    page = browser.new_page(viewport={"width": A4_PRINTABLE_PX, "height": 1000})
+    page.goto(server.url + url)
+    page.emulate_media(media="print")
+    too_wide = page.evaluate("""(limit) => {
+        const out = [];
+        for (const el of document.querySelectorAll('article table, article svg, article blockquote, article mark, article pre')) {
+            const r = el.getBoundingClientRect();
+            if (r.width === 0) continue;
+            if (r.right > limit + 1 || r.left < -1) out.push(el.tagName + ' ' + Math.round(r.left) + '..' + Math.round(r.right));
+        }
+        return out;
+    }""", A4_PRINTABLE_PX)
+    page.close()
+    assert not too_wide, too_wide
+
+
+@pytest.mark.parametrize("url", ["cases/karamay/", "mechanisms/grid_governance/", "print/cases/karamay/"])
+def test_no_interactive_chrome_in_print(browser, server, url):
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(server.url + url)
+    page.emulate_media(media="print")
+    visible = page.evaluate("""() => {
+        const sel = ['.md-header', '.md-tabs', '.md-sidebar', '.md-search', '.md-footer', '.md-top', 'button',
+                     'input', '.md-content__button', '.headerlink', '.handout-link', 'nav'];
+        const out = [];
+        for (const s of sel) for (const el of document.querySelectorAll(s)) {
+            const r = el.getBoundingClientRect();
+            const st = getComputedStyle(el);
+            if (st.display !== 'none' && st.visibility !== 'hidden' && r.width > 0 && r.height > 0) out.push(s);
+        }
+        return out;
+    }""")
+    page.close()
+    assert not visible, visible
+
+
+def test_citations_and_pinyin_print_as_text(browser, server, library):
+    page = browser.new_page()
+    page.goto(server.url + "cases/karamay/")
+    page.emulate_media(media="print")
+    shown = page.evaluate("""() => ({
+        cites: [...document.querySelectorAll('.print-cite')].filter(e => getComputedStyle(e).display !== 'none').length,
+        pinyin: [...document.querySelectorAll('.print-pinyin')].filter(e => getComputedStyle(e).display !== 'none').length,
+    })""")
+    page.emulate_media(media="screen")
+    on_screen = page.evaluate("""() => [...document.querySelectorAll('.print-cite, .print-pinyin')]
+        .filter(e => getComputedStyle(e).display !== 'none').length""")
+    page.close()
+    assert shown["cites"] == len(library.case("karamay").values)
+    assert shown["pinyin"] > 0
+    assert on_screen == 0
+
+
+def test_pdf_command_renders_every_handout(site, tmp_path, library):
+    """`python3 tasks.py pdf` (here on the already built site): stable names, one file per handout."""
+    if find_chromium() is None and not REQUIRED:
+        pytest.skip("Chromium not installed")
+    import sys
+
+    out = tmp_path / "pdf"
+    result = subprocess.run([sys.executable, "-m", "casebook.pdf", "--site", str(site), "--out", str(out),
+                             "--no-install"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in out.glob("*.pdf"))
+    expected = sorted([f"case-{c.id}.pdf" for c in library.cases] +
+                      [f"mechanism-{m}.pdf" for m in library.mechanisms] + ["casebook-edition.pdf"])
+    assert names == expected
+    edition = _squash(_pdf_text(out / "casebook-edition.pdf"))
+    for case in library.cases:
+        assert case.data.city in edition
