@@ -17,7 +17,7 @@ CASE_IDS = ["karamay", "baicheng", "yanbian", "ordos", "dengzhou"]
 def copy_project(dest: Path) -> Path:
     """A copy of everything a build reads, to mutate without touching the repository."""
     dest.mkdir(parents=True, exist_ok=True)
-    for name in ("mkdocs.yml", "docs", "hooks", "templates", "data", "cases", "schema"):
+    for name in ("mkdocs.yml", "docs", "hooks", "templates", "data", "cases", "schema", "overrides"):
         src = ROOT / name
         if src.is_dir():
             shutil.copytree(src, dest / name)

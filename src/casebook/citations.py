@@ -34,10 +34,13 @@ def anchor_for(normalized_quote: str) -> str:
 
 
 def locate_quote(source: SourceText, quote: str, path: Path, pos, what: str,
-                 problems: list[Problem]) -> Citation | None:
-    """``pos()`` gives the quote's (line, column); it is only called when there is a problem to report."""
-    """Find ``quote`` exactly once in ``source``'s body, or report why not."""
-    norm = normalize(quote)
+                 problems: list[Problem], norm: str | None = None) -> Citation | None:
+    """Find ``quote`` exactly once in ``source``'s body, or report why not.
+
+    ``pos()`` gives the quote's (line, column); it is only called when there is a problem to report.
+    ``norm`` is the quote already normalised, if the caller has it."""
+    if norm is None:
+        norm = normalize(quote)
     if not norm:
         problems.append(Problem(path, *pos(), f"{what}: the quote is empty",
                                 "paste the passage of the source that states the value"))

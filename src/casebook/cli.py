@@ -19,12 +19,14 @@ def find_root(start: Path) -> Path:
 
 
 def cmd_check(args) -> int:
-    library, problems = load_library(args.root)
+    from .check import check_library
+
+    cases, problems, n_indicators = check_library(args.root, args.jobs)
     if problems:
         print(LibraryError(problems, args.root).report(), file=sys.stderr)
         return 1
-    n_values = sum(len(c.values) for c in library.cases)
-    print(f"ok: {len(library.cases)} cases, {n_values} cited values, {len(library.indicators)} indicators")
+    n_values = sum(c.n_values for c in cases)
+    print(f"ok: {len(cases)} cases, {n_values} cited values, {n_indicators} indicators")
     return 0
 
 
@@ -118,7 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="casebook", description="城市基层党建比较案例库: editors' tools")
     parser.add_argument("--root", type=Path, default=None, help="project folder (default: found from here)")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("check", help="validate everything; report every problem as path:line:column")
+    p_check = sub.add_parser("check", help="validate everything; report every problem as path:line:column")
+    p_check.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
     sub.add_parser("schema", help="regenerate the JSON Schemas in schema/ from the models")
     p_new = sub.add_parser("new", help="scaffold cases/<slug>/ with an explained case.yaml and a case.md skeleton")
     p_new.add_argument("slug")

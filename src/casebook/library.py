@@ -339,6 +339,16 @@ def load_case(folder: Path, indicators: dict[str, IndicatorDef], problems: list[
             line, col = loaded.where(("source", name))
             problems.append(Problem(yaml_path, line, col, f"source {name} {text!r} does not occur in the text",
                                     "metadata must be what the text states: copy it verbatim, or use null and a note"))
+    # All quotes of the case normalised in one go (one OpenCC call instead of one per quote).
+    from .normalize import normalize_many
+
+    quotes = [v.quote or "" for v in case.indicators] + [q for t in case.mechanisms for q in t.quotes]
+    normalized = normalize_many(quotes)
+    value_norms = normalized[:len(case.indicators)]
+    tag_norms, k = [], len(case.indicators)
+    for t in case.mechanisms:
+        tag_norms.append(normalized[k:k + len(t.quotes)])
+        k += len(t.quotes)
     # Values.
     values: list[ValueRecord] = []
     seen: dict[tuple[str, str], int] = {}
@@ -365,7 +375,7 @@ def load_case(folder: Path, indicators: dict[str, IndicatorDef], problems: list[
         citation = None
         if v.quote is not None:
             citation = locate_quote(source, v.quote, yaml_path, lambda i=i: loaded.where(("indicators", i, "quote")),
-                                    f"indicator '{v.indicator}'", problems)
+                                    f"indicator '{v.indicator}'", problems, value_norms[i])
             if citation is not None:
                 check_value(v, citation.normalized, yaml_path, lambda i=i: loaded.where(("indicators", i, "value")),
                             problems)
@@ -398,7 +408,7 @@ def load_case(folder: Path, indicators: dict[str, IndicatorDef], problems: list[
         cites = []
         for j, quote in enumerate(tag.quotes):
             c = locate_quote(source, quote, yaml_path, lambda i=i, j=j: loaded.where(("mechanisms", i, "quotes", j)),
-                             f"mechanism '{tag.mechanism}'", problems)
+                             f"mechanism '{tag.mechanism}'", problems, tag_norms[i][j])
             if c is not None:
                 cites.append(c)
         tags.append(TagRecord(i, f"{case.id}", tag, definition, cites))
@@ -496,8 +506,12 @@ def load_library(root: Path) -> tuple[Library, list[Problem]]:
     return Library(root, groups, indicators, cases, mechanisms, mechanism_groups, glossary), problems
 
 
-def load_glossary(root: Path, mechanisms: dict, cases: list[CaseRecord], problems: list[Problem]) -> list:
-    """Glossary entries with pinyin, order and computed occurrences; problems appended."""
+def load_glossary(root: Path, mechanisms: dict, cases: list[CaseRecord], problems: list[Problem],
+                  occurrences: dict[str, dict[str, int | None]] | None = None) -> list:
+    """Glossary entries with pinyin, order and computed occurrences; problems appended.
+
+    ``occurrences`` (case id -> term -> first ¶) may be given when the cases were scanned elsewhere
+    (the parallel check); otherwise ``cases`` are scanned here."""
     from .glossary import Entry, Matcher, Occurrence, anchor_for, is_han, pypinyin_reading, section_of, sort_key, \
         written_forms
     from .normalize import normalize
@@ -543,24 +557,55 @@ def load_glossary(root: Path, mechanisms: dict, cases: list[CaseRecord], problem
         entries[t.term] = Entry(t, syllables, anchor, sort_key(t.term, syllables), section_of(t.term, syllables))
         for form in written_forms(t.term, t.aliases):
             forms.setdefault(normalize(form), t.term)
-    # Where each term occurs: one automaton pass over each case's source paragraphs and narrative.
-    matcher = Matcher(forms)
-    for case in cases:
-        first: dict[str, int | None] = {}
-        src = case.source
-        for start, end, term in matcher.find_all(src.full):
-            if term not in first:
-                a, b = src.paragraph_at(src.full_map[start]), src.paragraph_at(src.full_map[end - 1])
-                if a.number == b.number:  # a term split across two paragraphs is not an occurrence
-                    first[term] = a.number
-        for _, _, term in matcher.find_all(normalize(case.narrative)):
-            first.setdefault(term, None)
-        for term, para in first.items():
-            entries[term].occurrences.append(Occurrence(case.id, para))
-    for i, t in enumerate(parsed.terms):
+    # Where each term occurs: one automaton pass over each case's source and narrative.
+    if occurrences is None:
+        matcher = Matcher(forms)
+        occurrences = {case.id: term_occurrences(case, matcher) for case in cases}
+    for case_id, found in occurrences.items():
+        for term, para in found.items():
+            entries[term].occurrences.append(Occurrence(case_id, para))
+    loaded_terms = parsed.terms
+    n_cases = len(occurrences)
+    for i, t in enumerate(loaded_terms):
         e = entries.get(t.term)
-        if e is not None and not e.occurrences and cases:
+        if e is not None and not e.occurrences and n_cases:
             line, col = loaded.where(("terms", i, "term"))
             problems.append(Problem(path, line, col, f"term '{t.term}' occurs in no case's source or narrative",
                                     "check the spelling (Simplified characters), add an alias, or remove the term"))
     return sorted(entries.values(), key=lambda e: e.key)
+
+
+def glossary_forms(root: Path) -> dict[str, str]:
+    """Normalised written forms of every glossary term -> term (for scanning cases in a worker)."""
+    from .glossary import written_forms
+    from .normalize import normalize
+
+    problems: list[Problem] = []
+    loaded = load_yaml(root / GLOSSARY_FILE, problems)
+    if loaded is None:
+        return {}
+    try:
+        parsed = GlossaryFile.model_validate(loaded.data)
+    except ValidationError:
+        return {}
+    forms: dict[str, str] = {}
+    for t in parsed.terms:
+        for form in written_forms(t.term, t.aliases):
+            forms.setdefault(normalize(form), t.term)
+    return forms
+
+
+def term_occurrences(case: CaseRecord, matcher) -> dict[str, int | None]:
+    """Term -> first ¶ where it occurs in the case's source (None: only in the narrative)."""
+    from .normalize import normalize
+
+    first: dict[str, int | None] = {}
+    src = case.source
+    for start, end, term in matcher.find_all(src.full):
+        if term not in first:
+            a, b = src.paragraph_at(src.full_map[start]), src.paragraph_at(src.full_map[end - 1])
+            if a.number == b.number:  # a term split across two paragraphs is not an occurrence
+                first[term] = a.number
+    for _, _, term in matcher.find_all(normalize(case.narrative)):
+        first.setdefault(term, None)
+    return first

@@ -129,3 +129,12 @@ def count_occurrences(needle: str, haystack: str) -> int:
             return count
         count += 1
         start = i + 1
+
+
+def normalize_many(texts: list[str]) -> list[str]:
+    """``normalize`` for many short texts at once (one OpenCC call); NUL separates them."""
+    if not texts:
+        return []
+    joined = "\x00".join(t.replace("\x00", "") for t in texts)
+    out = normalize(joined).split("\x00")
+    return out if len(out) == len(texts) else [normalize(t) for t in texts]
