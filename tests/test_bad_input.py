@@ -96,7 +96,7 @@ def m_tab_indent(p):
 
 def m_unquoted_colon(p):
     line = edit(p, CASE, "    summary: 以社区居民小组为基础", "    summary: 做法: 以社区居民小组为基础")
-    return rf"{CASE}:{line}:\d+: invalid YAML: mapping values are not allowed here — a value containing ': ' must be put in quotes"
+    return rf"{CASE}:{line}:\d+: invalid YAML: mapping values are not allowed (?:here|in this context) — a value containing ': ' must be put in quotes"
 
 
 def m_empty_file(p):

@@ -13,9 +13,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .library import (CASES_DIR, GLOSSARY_FILE, _check_duplicate_ids, glossary_forms, load_case, load_glossary,
-                      load_indicators, load_mechanisms, site_pages, term_occurrences)
-from .markdown_safety import broken_links
+from .library import (CASES_DIR, GLOSSARY_FILE, _check_duplicate_ids, glossary_forms, known_pages, load_case,
+                      load_glossary, load_indicators, load_mechanisms, term_occurrences)
 from .problems import Problem
 
 PARALLEL_FROM = 60  # below this many cases, worker start-up costs more than it saves
@@ -30,16 +29,17 @@ class CaseSummary:
     terms: dict[str, int | None]
 
 
-def _check_chunk(root: Path, folders: list[Path]) -> tuple[list[Problem], list[CaseSummary]]:
+def _check_chunk(root: Path, folders: list[Path], all_folders: list[Path]) -> tuple[list[Problem], list[CaseSummary]]:
     from .glossary import Matcher
 
     problems: list[Problem] = []
-    _, indicators = load_indicators(root, [])
+    groups, indicators = load_indicators(root, [])
     _, mechanisms = load_mechanisms(root, indicators, [])
+    known = known_pages(root, all_folders, groups, indicators, mechanisms)
     matcher = Matcher(glossary_forms(root)) if (root / GLOSSARY_FILE).exists() else None
     summaries = []
     for folder in folders:
-        case = load_case(folder, indicators, problems, mechanisms)
+        case = load_case(folder, indicators, problems, mechanisms, known)
         if case is not None:
             terms = term_occurrences(case, matcher) if matcher else {}
             summaries.append(CaseSummary(case.id, folder, case.narrative, len(case.values), terms))
@@ -62,18 +62,14 @@ def check_library(root: Path, jobs: int | None = None) -> tuple[list[CaseSummary
     if jobs > 1 and len(folders) >= PARALLEL_FROM:
         chunks = [folders[i::jobs] for i in range(jobs)]
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for chunk_problems, chunk_summaries in pool.map(_check_chunk, [root] * jobs, chunks):
+            for chunk_problems, chunk_summaries in pool.map(_check_chunk, [root] * jobs, chunks, [folders] * jobs):
                 problems.extend(chunk_problems)
                 summaries.extend(chunk_summaries)
         summaries.sort(key=lambda s: s.id)
     else:
-        chunk_problems, summaries = _check_chunk(root, folders)
+        chunk_problems, summaries = _check_chunk(root, folders, folders)
         problems.extend(chunk_problems)
     _check_duplicate_ids(folders, problems)
-    known = site_pages(root, summaries, groups, indicators, mechanisms)
-    known |= {f"cases/{p.name}.md" for p in folders}
-    for s in summaries:
-        broken_links(s.narrative, s.folder / "case.md", f"cases/{s.id}.md", known, problems)
     if (root / GLOSSARY_FILE).exists():
         load_glossary(root, mechanisms, [], problems, occurrences={s.id: s.terms for s in summaries})
     return summaries, problems, len(indicators)

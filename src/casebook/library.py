@@ -284,7 +284,7 @@ def _furniture_lines(case: Case) -> dict[int, str]:
 
 
 def load_case(folder: Path, indicators: dict[str, IndicatorDef], problems: list[Problem],
-              mechanisms: dict[str, MechanismDef] | None = None) -> CaseRecord | None:
+              mechanisms: dict[str, MechanismDef] | None = None, known: set[str] | None = None) -> CaseRecord | None:
     """Load and check one case folder; problems are appended, None if unusable."""
     yaml_path = folder / "case.yaml"
     if not yaml_path.exists():
@@ -426,6 +426,8 @@ def load_case(folder: Path, indicators: dict[str, IndicatorDef], problems: list[
     else:
         narrative = read_text(narrative_path, problems) or ""
         unsafe_markdown(narrative, narrative_path, problems)
+        if known is not None:
+            broken_links(narrative, narrative_path, f"cases/{folder.name}.md", known, problems)
         if not narrative.strip():
             problems.append(Problem(narrative_path, 1, 1, "the narrative is empty",
                                     "write background, measures, results and what the source does not say"))
@@ -438,8 +440,8 @@ def load_case(folder: Path, indicators: dict[str, IndicatorDef], problems: list[
     return CaseRecord(case.id, folder, case, narrative, source, values, yaml_path, tags)
 
 
-def site_pages(root: Path, cases: list[CaseRecord], groups, indicators: dict, mechanisms: dict) -> set[str]:
-    """Every page the site will have: hand-written docs and generated pages."""
+def site_pages(root: Path, cases, groups, indicators: dict, mechanisms: dict) -> set[str]:
+    """Every page the site will have: hand-written docs and generated pages (``cases``: objects with .id)."""
     pages = {p.relative_to(root / "docs").as_posix() for p in (root / "docs").rglob("*.md")} \
         if (root / "docs").is_dir() else set()
     pages |= {"index.md", "cases/index.md", "mechanisms/index.md", "compare/index.md", "downloads.md",
@@ -475,13 +477,14 @@ def _check_duplicate_ids(folders: list[Path], problems: list[Problem]) -> None:
             seen[case_id] = path
 
 
-def check_narrative_links(root: Path, cases, groups, indicators, mechanisms, problems: list[Problem]) -> None:
-    known = site_pages(root, cases, groups, indicators, mechanisms)
-    # a case that failed to load still has a page-to-be if its folder exists
-    known |= {f"cases/{p.name}.md" for p in (root / CASES_DIR).iterdir() if p.is_dir()} \
-        if (root / CASES_DIR).is_dir() else set()
-    for c in cases:
-        broken_links(c.narrative, c.folder / "case.md", f"cases/{c.id}.md", known, problems)
+class _Named:
+    def __init__(self, name: str):
+        self.id = name
+
+
+def known_pages(root: Path, folders: list[Path], groups, indicators: dict, mechanisms: dict) -> set[str]:
+    """The pages narratives may link to, known before any case is loaded (one per case folder)."""
+    return site_pages(root, [_Named(p.name) for p in folders], groups, indicators, mechanisms)
 
 
 def load_library(root: Path) -> tuple[Library, list[Problem]]:
@@ -496,12 +499,12 @@ def load_library(root: Path) -> tuple[Library, list[Problem]]:
         if cases_dir.is_dir() else []
     if not folders:
         problems.append(Problem(cases_dir, 1, 1, "no case folders found", "add a case with `casebook new <slug>`"))
+    known = known_pages(root, folders, groups, indicators, mechanisms)
     for folder in folders:
-        record = load_case(folder, indicators, problems, mechanisms)
+        record = load_case(folder, indicators, problems, mechanisms, known)
         if record is not None:
             cases.append(record)
     _check_duplicate_ids(folders, problems)
-    check_narrative_links(root, cases, groups, indicators, mechanisms, problems)
     glossary = load_glossary(root, mechanisms, cases, problems) if (root / GLOSSARY_FILE).exists() else []
     return Library(root, groups, indicators, cases, mechanisms, mechanism_groups, glossary), problems
 
