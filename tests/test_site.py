@@ -83,7 +83,7 @@ def test_chinese_search_index_is_segmented(site):
 
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     text = " ".join(doc["text"] for doc in index["docs"])
-    assert "\u200b" in index["config"]["separator"]
+    assert "\\u200b" in index["config"]["separator"]
     # jieba put zero-width spaces between Chinese words, so a query for a word finds it
     assert "\u200b网格\u200b" in text or "网格\u200b" in text
 

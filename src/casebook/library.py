@@ -168,6 +168,8 @@ def _type_word(value) -> str:
 
 def _type_hint(loc, err) -> str:
     field_name = next((x for x in reversed(loc) if isinstance(x, str)), "")
+    if err.get("input", "") is None:
+        return f"`{field_name}:` is empty: fill it in, or remove the line if the field is optional"
     if field_name == "value":
         return "write the number without quotes or units, e.g. `value: 2017` (the unit goes in `unit:`)"
     if field_name in ("quotes", "indicators", "mechanisms", "furniture", "defects", "notes"):
@@ -516,7 +518,7 @@ def load_glossary(root: Path, mechanisms: dict, cases: list[CaseRecord], problem
     ``occurrences`` (case id -> term -> first ¶) may be given when the cases were scanned elsewhere
     (the parallel check); otherwise ``cases`` are scanned here."""
     from .glossary import Entry, Matcher, Occurrence, anchor_for, is_han, pypinyin_reading, section_of, sort_key, \
-        written_forms
+        sort_text, written_forms
     from .normalize import normalize
 
     path = root / GLOSSARY_FILE
@@ -560,6 +562,15 @@ def load_glossary(root: Path, mechanisms: dict, cases: list[CaseRecord], problem
         entries[t.term] = Entry(t, syllables, anchor, sort_key(t.term, syllables), section_of(t.term, syllables))
         for form in written_forms(t.term, t.aliases):
             forms.setdefault(normalize(form), t.term)
+    # An alias may not be another term: the written form would belong to two entries.
+    by_form = {normalize(sort_text(t)): t for t in entries}
+    for i, t in enumerate(parsed.terms):
+        for j, alias in enumerate(t.aliases):
+            other = by_form.get(normalize(sort_text(alias)))
+            if other is not None and other != t.term:
+                al, ac = loaded.where(("terms", i, "aliases", j))
+                problems.append(Problem(path, al, ac, f"alias '{alias}' of '{t.term}' is itself the term '{other}'",
+                                        "remove the alias; each written form belongs to one entry"))
     # Where each term occurs: one automaton pass over each case's source and narrative.
     if occurrences is None:
         matcher = Matcher(forms)
@@ -604,11 +615,10 @@ def term_occurrences(case: CaseRecord, matcher) -> dict[str, int | None]:
 
     first: dict[str, int | None] = {}
     src = case.source
-    for start, end, term in matcher.find_all(src.full):
+    # the body (furniture left out), so a term split by a spliced caption or a page break still counts
+    for start, _, term in matcher.find_all(src.body):
         if term not in first:
-            a, b = src.paragraph_at(src.full_map[start]), src.paragraph_at(src.full_map[end - 1])
-            if a.number == b.number:  # a term split across two paragraphs is not an occurrence
-                first[term] = a.number
+            first[term] = src.paragraph_at(src.body_map[start]).number
     for _, _, term in matcher.find_all(normalize(case.narrative)):
         first.setdefault(term, None)
     return first
