@@ -7,6 +7,7 @@ these functions only hand its results to MkDocs. State is reset in
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from mkdocs.exceptions import Abort
@@ -20,6 +21,7 @@ _build: SiteBuild | None = None
 def on_config(config):
     global _build
     _build = None
+    _quiet_jieba()
     root = Path(config.config_file_path).resolve().parent
     try:
         _build = SiteBuild.prepare(root)
@@ -40,3 +42,12 @@ def on_files(files, config):
 def on_page_content(html, page, config, files):
     glossary = files.get_file_from_path("glossary.md")
     return _build.annotate(html, page.file.src_uri, page.url, glossary.url if glossary else "")
+
+
+def _quiet_jieba():
+    """Material's search segments Chinese with jieba, which logs its dictionary loading to stderr."""
+    try:
+        import jieba
+    except ImportError:
+        return
+    jieba.setLogLevel(logging.WARNING)

@@ -178,10 +178,10 @@ def m_unknown_mechanism(p):
 def m_unknown_glossary_mechanism(p):
     rel = "data/glossary.yaml"
     text = (p / rel).read_text(encoding="utf-8")
-    m = re.search(r"mechanisms: \[([a-z_]+)", text)
+    m = re.search(r"mechanisms: \[([a-z_]+)", text) or re.search(r"mechanisms:\n  - ([a-z_]+)", text)
     assert m, "the glossary has terms tagged with mechanisms"
     wrong = m.group(1)[:-1] + "x"
-    line = text[: m.start()].count("\n") + 1
+    line = text[: m.start(1)].count("\n") + 1
     col = m.start(1) - (text.rfind("\n", 0, m.start(1)) + 1) + 1
     (p / rel).write_text(text[: m.start(1)] + wrong + text[m.end(1):], encoding="utf-8")
     return rf"{rel}:{line}:{col}: unknown mechanism '{wrong}' — did you mean '{m.group(1)}'\?"

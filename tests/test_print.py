@@ -56,6 +56,8 @@ def test_handout_pdf_holds_every_quote_and_citation(browser, server, library, tm
     print_pdf(browser, f"{server.url}print/{kind}/{ident}/", target)
     text = _squash(_pdf_text(target))
     assert "城市基层党建比较案例库" in text  # running header: real Chinese text in the text layer
+    # copied text is the page's text: no radical or look-alike dash where the page has an ideograph or a dash
+    assert not re.findall("[\u2e80-\u2fdf\u2012\u2015]", text)
     expected = []
     if kind == "cases":
         case = library.case(ident)

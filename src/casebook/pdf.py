@@ -100,7 +100,8 @@ def launch(chromium: str):
     return pw, browser
 
 
-def print_pdf(browser, url: str, target: Path) -> None:
+def print_pdf(browser, url: str, target: Path, fix: bool = True) -> None:
+    """Print one page to PDF; with ``fix``, repair its text layer (see pdf_text) before returning."""
     page = browser.new_page()
     try:
         page.goto(url, wait_until="load")
@@ -109,22 +110,57 @@ def print_pdf(browser, url: str, target: Path) -> None:
         page.pdf(path=str(target), prefer_css_page_size=True, print_background=False, display_header_footer=False)
     finally:
         page.close()
+    if fix:
+        from .pdf_text import fix_text_layer
+
+        fix_text_layer(target)
 
 
-def render_all(site: Path, out: Path, chromium: str) -> list[Path]:
+async def _render_async(site: Path, out: Path, chromium: str, jobs: int) -> list[Path]:
+    import asyncio
+    from concurrent.futures import ProcessPoolExecutor
+
+    from playwright.async_api import async_playwright
+
+    from .pdf_text import fix_text_layer
+
+    import multiprocessing
+
+    loop = asyncio.get_running_loop()
+    gate = asyncio.Semaphore(jobs)
+    # spawn, not fork: this process runs the HTTP server thread and Playwright's driver
+    spawn = multiprocessing.get_context("spawn")
+    with SiteServer(site) as server, ProcessPoolExecutor(max_workers=jobs, mp_context=spawn) as pool:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
+
+            async def one(path: str, target: Path) -> Path:
+                async with gate:
+                    page = await browser.new_page()
+                    try:
+                        await page.goto(server.url + path, wait_until="load")
+                        await page.emulate_media(media="print")
+                        await page.evaluate("document.fonts.ready")
+                        await page.pdf(path=str(target), prefer_css_page_size=True, print_background=False,
+                                       display_header_footer=False)
+                    finally:
+                        await page.close()
+                # the text layer is repaired in a worker process while Chromium prints the next page
+                await loop.run_in_executor(pool, fix_text_layer, target)
+                return target
+
+            try:
+                return list(await asyncio.gather(*(one(path, out / name) for path, name in handouts(site))))
+            finally:
+                await browser.close()
+
+
+def render_all(site: Path, out: Path, chromium: str, jobs: int | None = None) -> list[Path]:
+    """Print every handout to ``out``, a few pages at a time (one per core by default)."""
+    import asyncio
+
     out.mkdir(parents=True, exist_ok=True)
-    written = []
-    pw, browser = launch(chromium)
-    try:
-        with SiteServer(site) as server:
-            for path, name in handouts(site):
-                target = out / name
-                print_pdf(browser, server.url + path, target)
-                written.append(target)
-    finally:
-        browser.close()
-        pw.stop()
-    return written
+    return asyncio.run(_render_async(site, out, chromium, jobs or max(2, os.cpu_count() or 1)))
 
 
 def build_site(root: Path, site: Path) -> None:
