@@ -11,6 +11,7 @@ automaton, longest term first.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from html import escape
 
 from .glossary import Entry, Matcher, written_forms
@@ -29,13 +30,19 @@ class Annotator:
             for form in sorted(written_forms(e.term, e.data.aliases)):
                 forms.setdefault(form, e.term)
         self.matcher = Matcher(forms)
+        # what each term's link and tooltip say, computed once rather than per occurrence
+        self.tips = {e.term: escape(f"{e.pinyin}：{e.short}", quote=True) for e in entries}
+        self.pinyin = {e.term: escape(e.pinyin) for e in entries}
 
     def annotate(self, html: str, glossary_url: str) -> str:
-        """``glossary_url``: URL of the glossary page relative to this page."""
+        """``glossary_url``: URL of the glossary page relative to this page.
+
+        The text outside skipped elements is joined (NUL-separated, a character no term contains) and
+        searched in one automaton call; the matches are then put back into their text nodes."""
         out: list[str] = []
+        texts: list[int] = []  # indexes in ``out`` of the text nodes to annotate
         depth = 0
         stack: list[str] = []
-        linked: set[str] = set()
         for part in _TAG.split(html):
             if not part:
                 continue
@@ -51,28 +58,39 @@ class Annotator:
                         else:
                             stack.append(name)
                             depth += 1
-                out.append(part)
-                continue
-            if depth:
-                out.append(part)
-                continue
-            out.append(self._text(part, glossary_url, linked))
+            elif not depth and "\x00" not in part:
+                texts.append(len(out))
+            out.append(part)
+        if not texts:
+            return html
+        joined = "\x00".join(out[i] for i in texts)
+        matches = self.matcher.find(joined)
+        if not matches:
+            return html
+        starts, offset = [], 0  # where each text node begins in ``joined``
+        for i in texts:
+            starts.append(offset)
+            offset += len(out[i]) + 1
+        by_node: dict[int, list[tuple[int, int, str]]] = {}
+        for start, end, term in matches:
+            k = bisect_right(starts, start) - 1
+            by_node.setdefault(k, []).append((start - starts[k], end - starts[k], term))
+        linked: set[str] = set()
+        for k in sorted(by_node):
+            out[texts[k]] = self._mark(out[texts[k]], by_node[k], glossary_url, linked)
         return "".join(out)
 
-    def _text(self, text: str, url: str, linked: set[str]) -> str:
-        matches = self.matcher.find(text)
-        if not matches:
-            return text
+    def _mark(self, text: str, matches, url: str, linked: set[str]) -> str:
         pieces, pos = [], 0
         for start, end, term in matches:
             e = self.entries[term]
             pieces.append(text[pos:start])
             word = text[start:end]
-            tip = escape(f"{e.pinyin}：{e.short}", quote=True)
+            tip = self.tips[term]
             if term not in linked:
                 linked.add(term)
                 pieces.append(f'<a class="gloss-term" href="{url}#{e.anchor}" title="{tip}">{word}</a>'
-                              f'<span class="print-pinyin">（{escape(e.pinyin)}）</span>')
+                              f'<span class="print-pinyin">（{self.pinyin[term]}）</span>')
             else:
                 pieces.append(f'<abbr class="gloss" title="{tip}">{word}</abbr>')
             pos = end
