@@ -68,7 +68,7 @@ def page_weight(site: Path, page: str) -> dict:
             "assets": len(assets)}
 
 
-def run_size(n: int, work: Path, root: Path = ROOT) -> dict:
+def run_size(n: int, work: Path, root: Path = ROOT, keep: bool = False) -> dict:
     lib = generate(n, work / f"lib{n}", root)
     check = measure([sys.executable, "-m", "casebook", "--root", lib, "check"], lib)
     full = measure([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", lib / "mkdocs.yml",
@@ -96,8 +96,9 @@ def run_size(n: int, work: Path, root: Path = ROOT) -> dict:
         "search_index_mb": round(index.stat().st_size / 2**20, 3) if index.exists() else 0,
         "case_page": page_weight(site, f"cases/{first_case}"),
     }
-    for p in (lib, base_proj, site, work / f"basesite{n}"):
-        shutil.rmtree(p, ignore_errors=True)
+    if not keep:
+        for p in (lib, base_proj, site, work / f"basesite{n}"):
+            shutil.rmtree(p, ignore_errors=True)
     return row
 
 
@@ -145,12 +146,13 @@ def main(argv=None) -> int:
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "out")
     parser.add_argument("--report", type=Path, default=HERE)
     parser.add_argument("--root", type=Path, default=ROOT, help="the library to copy cases from")
+    parser.add_argument("--keep", action="store_true", help="keep the generated libraries and built sites in --work")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     rows = []
     for n in args.sizes:
         t = time.perf_counter()
-        row = run_size(n, args.work, args.root)
+        row = run_size(n, args.work, args.root, args.keep)
         rows.append(row)
         print(f"N={n:5d}: build {row['build_s']:7.2f}s  baseline {row['baseline_s']:7.2f}s  ratio {row['ratio']:.3f}  "
               f"check {row['check_s']:6.2f}s  peak {row['build_peak_mb']:.0f} MB  "

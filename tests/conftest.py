@@ -11,6 +11,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The build's on-disk cache (casebook.cache) starts empty for every test session, here and in subprocesses.
+if "CASEBOOK_CACHE_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["CASEBOOK_CACHE_DIR"] = tempfile.mkdtemp(prefix="casebook-cache-")
 CASE_IDS = ["karamay", "baicheng", "yanbian", "ordos", "dengzhou"]
 
 

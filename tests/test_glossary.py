@@ -187,3 +187,19 @@ def test_one_pass_matching_stays_fast_with_thousands_of_terms():
 
     # a scan per term would make the 4,000-term matcher ~100x slower than the 40-term one
     assert best(big) < 5 * best(small) + 0.05
+
+
+def test_pinyin_cache_never_changes_a_reading(tmp_path, monkeypatch):
+    """Readings come from the cache only as pypinyin gave them; a corrupt cache file is recomputed."""
+    from casebook.cache import pinyin_readings
+    from casebook.glossary import pypinyin_reading
+
+    monkeypatch.setenv("CASEBOOK_CACHE_DIR", str(tmp_path))
+    terms = ["网格长", "重心下移", "行业部门"]
+    first = pinyin_readings(terms, pypinyin_reading)
+    assert first == {t: pypinyin_reading(t) for t in terms}
+    calls = []
+    assert pinyin_readings(terms, lambda t: calls.append(t) or []) == first and not calls
+    for f in tmp_path.glob("pinyin-*.json"):
+        f.write_text("{not json", encoding="utf-8")
+    assert pinyin_readings(terms, pypinyin_reading) == first

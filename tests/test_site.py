@@ -88,8 +88,11 @@ def test_chinese_search_index_is_segmented(site):
     assert "\u200b网格\u200b" in text or "网格\u200b" in text
 
 
-def test_build_is_deterministic(site, tmp_path):
+def test_build_is_deterministic(site, tmp_path, monkeypatch):
+    """Same input, byte-identical pages: here once with the on-disk cache (pinyin, compiled templates) switched
+    off, against the session's build that used it."""
     again = tmp_path / "again"
+    monkeypatch.setenv("CASEBOOK_NO_CACHE", "1")
     result = run_build(ROOT, again)
     assert result.returncode == 0, result.stderr
     pages = sorted(p.relative_to(site) for p in site.rglob("*.html"))

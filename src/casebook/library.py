@@ -533,6 +533,9 @@ def load_glossary(root: Path, mechanisms: dict, cases: list[CaseRecord], problem
     entries: dict[str, Entry] = {}
     anchors: dict[str, str] = {}
     forms: dict[str, str] = {}
+    from .cache import pinyin_readings
+
+    readings = pinyin_readings([t.term for t in parsed.terms if t.pinyin is None], pypinyin_reading)
     for i, t in enumerate(parsed.terms):
         line, col = loaded.where(("terms", i, "term"))
         if t.term in entries:
@@ -547,7 +550,7 @@ def load_glossary(root: Path, mechanisms: dict, cases: list[CaseRecord], problem
                                         f"for {n_han} characters", "give one tone-marked syllable per character"))
                 continue
         else:
-            syllables = pypinyin_reading(t.term)
+            syllables = readings[t.term]
         for j, m in enumerate(t.mechanisms):
             if m not in mechanisms:
                 ml, mc = loaded.where(("terms", i, "mechanisms", j))

@@ -17,6 +17,7 @@ from .display import (DEFECT_ZH, FURNITURE_ZH, LEVEL_SCRIPT, QUALIFIER_EN, QUALI
 from . import __version__
 from .charts import bar_chart
 from .compare import columns, tags_by_mechanism
+from .cache import jinja_bytecode_cache
 from .downloads import VALUE_COLUMNS, bibtex, csl_items
 from .downloads import files as download_files
 from .library import CaseRecord, Library, ValueRecord
@@ -33,6 +34,7 @@ def environment(templates_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,  # templates produce Markdown; text is escaped with md_escape / md_cell
+        bytecode_cache=jinja_bytecode_cache(),
     )
     env.filters.update(md=md_escape, cell=md_cell, qzh=lambda q: QUALIFIER_ZH[q], qen=lambda q: QUALIFIER_EN[q])
     env.globals.update(FURNITURE_ZH=FURNITURE_ZH, DEFECT_ZH=DEFECT_ZH, SCRIPT=LEVEL_SCRIPT)

@@ -1,0 +1,200 @@
+"""Search at size: Material's built-in search against Pagefind's extended build, on the same built site.
+
+    python benchmarks/search_eval.py --site <built site> [--pagefind <python with pagefind[extended]>]
+                                     [--quality] [--out benchmarks/search.json]
+
+For the site it reports Material's index size and the bytes a reader downloads before the first result
+(search_index.json, the search worker and its lunr files); it then builds a Pagefind bundle for the same
+HTML (`pagefind --site … --root-selector article`, forced to Chinese, extended build for segmentation) and
+reports its total size, file count and the bytes of a first query (entry, WASM, the index chunks the query
+needs and the fragments of the first ten results), measured in Chromium.
+
+With --quality both engines answer the same ten Chinese queries in Chromium (three of them in Traditional
+script). A page counts as relevant when its article text contains the query after the library's
+normalisation (OpenCC Traditional → Simplified, width folding): a reader searching 網格化 wants the pages
+about 网格化 too. It reports, per query and engine, how many relevant pages exist, how many of the first
+ten results are relevant (precision@10) and how many relevant pages appear in the first ten (recall@10).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+from html import unescape
+from pathlib import Path
+
+QUERIES = ["网格员", "街道吹哨", "红色物业", "双报到", "社区工作者", "党群服务中心", "一肩挑",
+           "網格化", "黨建引領", "社區黨組織"]
+TRADITIONAL = {"網格化", "黨建引領", "社區黨組織"}
+
+_ARTICLE = re.compile(r"<article[^>]*>(.*?)</article>", re.S)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def article_texts(site: Path) -> dict[str, str]:
+    """Site path ('cases/karamay/') -> normalised visible text of its article."""
+    from casebook.normalize import normalize
+
+    out = {}
+    for page in sorted(site.rglob("index.html")):
+        html = page.read_text(encoding="utf-8")
+        m = _ARTICLE.search(html)
+        if not m:
+            continue
+        rel = page.parent.relative_to(site).as_posix()
+        out["" if rel == "." else rel + "/"] = normalize(unescape(_TAGS.sub("", m.group(1))))
+    return out
+
+
+def material_first_query_bytes(site: Path) -> dict:
+    html = (site / "index.html").read_text(encoding="utf-8")
+    worker = re.search(r'"search":\s*"([^"]+)"', html)
+    files = [site / "search" / "search_index.json"]
+    if worker:
+        files.append((site / worker.group(1)).resolve())
+    # the worker loads lunr's language support for the configured languages
+    files += sorted((site / "assets" / "javascripts" / "lunr").glob("min/lunr.stemmer.support.min.js"))
+    total = sum(f.stat().st_size for f in files if f.exists())
+    return {"index_bytes": (site / "search" / "search_index.json").stat().st_size, "first_query_bytes": total,
+            "files": [str(f.relative_to(site)) for f in files if f.exists()]}
+
+
+def build_pagefind(site: Path, python: str) -> dict:
+    bundle = site / "pagefind"
+    if bundle.exists():
+        shutil.rmtree(bundle)
+    subprocess.run([python, "-m", "pagefind", "--site", str(site), "--root-selector", "article",
+                    "--force-language", "zh", "--quiet"], check=True)
+    files = [p for p in bundle.rglob("*") if p.is_file()]
+    return {"bundle_bytes": sum(p.stat().st_size for p in files), "bundle_files": len(files)}
+
+
+def _server(site: Path):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+    from casebook.pdf import SiteServer
+
+    return SiteServer(site)
+
+
+def _browser():
+    from playwright.sync_api import sync_playwright
+
+    from casebook.pdf import CHROMIUM_ARGS, find_chromium
+
+    pw = sync_playwright().start()
+    return pw, pw.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS, headless=True)
+
+
+PAGEFIND_QUERY = """async (q) => {
+  const pf = await import('/pagefind/pagefind.js');
+  const r = await pf.search(q);
+  const top = await Promise.all(r.results.slice(0, 10).map(x => x.data()));
+  return {count: r.results.length, urls: top.map(d => d.url)};
+}"""
+
+
+def pagefind_queries(browser, url: str, queries: list[str]) -> dict:
+    out = {}
+    for i, q in enumerate(queries):
+        page = browser.new_page()
+        sizes: list[int] = []
+        page.on("requestfinished", lambda req: sizes.append(req.sizes()["responseBodySize"])
+                if "/pagefind/" in req.url else None)
+        page.goto(url, wait_until="load")
+        result = page.evaluate(PAGEFIND_QUERY, q)
+        page.wait_for_timeout(100)
+        result["payload_bytes"] = sum(sizes)
+        out[q] = result
+        page.close()
+    return out
+
+
+def material_queries(browser, url: str, queries: list[str]) -> dict:
+    out = {}
+    page = browser.new_page()
+    page.goto(url, wait_until="load")
+    page.click("label.md-header__button[for='__search']")
+    for q in queries:
+        page.fill("input.md-search__input", "")
+        page.fill("input.md-search__input", q)
+        page.wait_for_function("""(q) => {
+            const m = document.querySelector('.md-search-result__meta');
+            return m && document.querySelector('input.md-search__input').value === q && !/正在|Initializing/.test(m.innerText);
+        }""", arg=q, timeout=120_000)
+        page.wait_for_timeout(400)
+        urls = page.evaluate("""() => [...document.querySelectorAll('.md-search-result__item > .md-search-result__link')]
+            .map(a => a.getAttribute('href'))""")
+        meta = page.inner_text(".md-search-result__meta")
+        out[q] = {"meta": meta, "urls": urls[:10]}
+    page.close()
+    return out
+
+
+def _path(url: str, base: str) -> str:
+    url = url.split("#", 1)[0]
+    if url.startswith(base):
+        url = url[len(base):]
+    url = url.lstrip("/")
+    if url.endswith("index.html"):
+        url = url[: -len("index.html")]
+    return url
+
+
+def score(results: dict, texts: dict[str, str], base: str) -> dict:
+    from casebook.normalize import normalize
+
+    scored = {}
+    for q, r in results.items():
+        nq = normalize(q)
+        relevant = {p for p, t in texts.items() if nq in t}
+        top = []
+        for u in r["urls"]:
+            p = _path(u, base)
+            if p not in top:
+                top.append(p)
+        top = top[:10]
+        hits = sum(1 for p in top if p in relevant)
+        scored[q] = {"relevant": len(relevant), "returned_top": len(top), "relevant_in_top10": hits,
+                     "precision_at_10": round(hits / len(top), 2) if top else 0.0,
+                     "recall_at_10": round(hits / min(10, len(relevant)), 2) if relevant else None}
+    return scored
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", type=Path, required=True)
+    parser.add_argument("--pagefind", default=sys.executable, help="a Python with pagefind[extended] installed")
+    parser.add_argument("--quality", action="store_true", help="also run the ten queries on both engines")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args(argv)
+    site = args.site.resolve()
+    report = {"site": str(site), "pages": sum(1 for _ in site.rglob("index.html")),
+              "material": material_first_query_bytes(site), "pagefind": build_pagefind(site, args.pagefind)}
+    pw, browser = _browser()
+    try:
+        with _server(site) as server:
+            first = pagefind_queries(browser, server.url, QUERIES[:1])
+            report["pagefind"]["first_query_bytes"] = first[QUERIES[0]]["payload_bytes"]
+            if args.quality:
+                texts = article_texts(site)
+                pf = pagefind_queries(browser, server.url, QUERIES)
+                mat = material_queries(browser, server.url, QUERIES)
+                report["quality"] = {"pagefind": score(pf, texts, "/"),
+                                     "material": score(mat, texts, server.url),
+                                     "raw": {"pagefind": pf, "material": mat}}
+    finally:
+        browser.close()
+        pw.stop()
+    text = json.dumps(report, ensure_ascii=False, indent=1)
+    if args.out:
+        args.out.write_text(text + "\n", encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
