@@ -114,28 +114,27 @@ def pagefind_queries(browser, url: str, queries: list[str]) -> dict:
 
 
 def material_queries(browser, url: str, queries: list[str]) -> dict:
+    """Each query typed into Material's search box on a fresh page, as a reader would."""
     out = {}
-    page = browser.new_page()
-    page.goto(url, wait_until="load")
-    page.click("label.md-header__button[for='__search']")
     for q in queries:
-        page.fill("input.md-search__input", "")
-        page.fill("input.md-search__input", q)
-        page.wait_for_function("""(q) => {
+        page = browser.new_page()
+        page.goto(url, wait_until="load")
+        page.click("input.md-search__input")
+        page.keyboard.type(q)
+        page.wait_for_function("""() => {
             const m = document.querySelector('.md-search-result__meta');
-            return m && document.querySelector('input.md-search__input').value === q && !/正在|Initializing/.test(m.innerText);
-        }""", arg=q, timeout=120_000)
-        page.wait_for_timeout(400)
+            return m && /结果|result/i.test(m.innerText);
+        }""", timeout=300_000)
+        page.wait_for_timeout(300)
         urls = page.evaluate("""() => [...document.querySelectorAll('.md-search-result__item > .md-search-result__link')]
-            .map(a => a.getAttribute('href'))""")
-        meta = page.inner_text(".md-search-result__meta")
-        out[q] = {"meta": meta, "urls": urls[:10]}
-    page.close()
+            .map(a => a.href)""")
+        out[q] = {"meta": page.inner_text(".md-search-result__meta"), "urls": urls[:10]}
+        page.close()
     return out
 
 
 def _path(url: str, base: str) -> str:
-    url = url.split("#", 1)[0]
+    url = url.split("#", 1)[0].split("?", 1)[0]
     if url.startswith(base):
         url = url[len(base):]
     url = url.lstrip("/")
@@ -172,14 +171,16 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
     site = args.site.resolve()
+    has_material = (site / "search" / "search_index.json").exists()
     report = {"site": str(site), "pages": sum(1 for _ in site.rglob("index.html")),
-              "material": material_first_query_bytes(site), "pagefind": build_pagefind(site, args.pagefind)}
+              "material": material_first_query_bytes(site) if has_material else None,
+              "pagefind": build_pagefind(site, args.pagefind)}
     pw, browser = _browser()
     try:
         with _server(site) as server:
             first = pagefind_queries(browser, server.url, QUERIES[:1])
             report["pagefind"]["first_query_bytes"] = first[QUERIES[0]]["payload_bytes"]
-            if args.quality:
+            if args.quality and has_material:
                 texts = article_texts(site)
                 pf = pagefind_queries(browser, server.url, QUERIES)
                 mat = material_queries(browser, server.url, QUERIES)

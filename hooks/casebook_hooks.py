@@ -7,12 +7,12 @@ these functions only hand its results to MkDocs. State is reset in
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File
 
+from casebook.search import SearchIndexError, index_site
 from casebook.site import SiteBuild
 
 _build: SiteBuild | None = None
@@ -21,7 +21,6 @@ _build: SiteBuild | None = None
 def on_config(config):
     global _build
     _build = None
-    _quiet_jieba()
     root = Path(config.config_file_path).resolve().parent
     try:
         _build = SiteBuild.prepare(root)
@@ -44,10 +43,9 @@ def on_page_content(html, page, config, files):
     return _build.annotate(html, page.file.src_uri, page.url, glossary.url if glossary else "")
 
 
-def _quiet_jieba():
-    """Material's search segments Chinese with jieba, which logs its dictionary loading to stderr."""
+def on_post_build(config):
     try:
-        import jieba
-    except ImportError:
-        return
-    jieba.setLogLevel(logging.WARNING)
+        index_site(Path(config.site_dir))
+    except SearchIndexError as exc:
+        raise Abort(str(exc)) from None
+

@@ -18,6 +18,8 @@ if "CASEBOOK_CACHE_DIR" not in os.environ:
 
     os.environ["CASEBOOK_CACHE_DIR"] = tempfile.mkdtemp(prefix="casebook-cache-")
 CASE_IDS = ["karamay", "baicheng", "yanbian", "ordos", "dengzhou"]
+# In CI a missing browser is a failure, not a skip (.ci/run installs Chromium and Noto CJK).
+REQUIRED = os.environ.get("CI") == "true" or os.environ.get("CASEBOOK_REQUIRE_BROWSER") == "1"
 
 
 def copy_project(dest: Path) -> Path:
@@ -65,3 +67,28 @@ def site(tmp_path_factory) -> Path:
 @pytest.fixture
 def project(tmp_path) -> Path:
     return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from casebook.pdf import CHROMIUM_ARGS, find_chromium, has_cjk_font
+
+    chromium = find_chromium()
+    if chromium is None or not has_cjk_font():
+        if REQUIRED:
+            pytest.fail("Chromium with Noto CJK fonts is required (apt-get install chromium fonts-noto-cjk)")
+        pytest.skip("Chromium or Noto CJK fonts not installed (apt-get install chromium fonts-noto-cjk)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def server(site):
+    from casebook.pdf import SiteServer
+
+    with SiteServer(site) as s:
+        yield s

@@ -6,37 +6,16 @@ CASEBOOK_REQUIRE_BROWSER=1) a missing browser is a failure, and .ci/run installs
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 
 import pytest
 
-from casebook.pdf import CHROMIUM_ARGS, SiteServer, find_chromium, has_cjk_font, print_pdf
+from conftest import REQUIRED
 
-REQUIRED = os.environ.get("CI") == "true" or os.environ.get("CASEBOOK_REQUIRE_BROWSER") == "1"
+from casebook.pdf import find_chromium, print_pdf
+
 A4_PRINTABLE_PX = round((210 - 32) / 25.4 * 96)  # A4 width less the 16 mm side margins, in CSS px
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = find_chromium()
-    if chromium is None or not has_cjk_font():
-        if REQUIRED:
-            pytest.fail("Chromium with Noto CJK fonts is required (apt-get install chromium fonts-noto-cjk)")
-        pytest.skip("Chromium or Noto CJK fonts not installed (apt-get install chromium fonts-noto-cjk)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def server(site):
-    with SiteServer(site) as s:
-        yield s
 
 
 def _pdf_text(path) -> str:

@@ -78,14 +78,14 @@ def test_no_third_party_requests(site):
         assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
 
 
-def test_chinese_search_index_is_segmented(site):
-    import json
-
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    text = " ".join(doc["text"] for doc in index["docs"])
-    assert "\\u200b" in index["config"]["separator"]
-    # jieba put zero-width spaces between Chinese words, so a query for a word finds it
-    assert "\u200b网格\u200b" in text or "网格\u200b" in text
+def test_search_bundle_is_built_and_served_from_the_site(site):
+    """Pagefind's bundle is part of every build; pages load its UI from this site only."""
+    bundle = site / "pagefind"
+    assert (bundle / "pagefind.js").exists() and (bundle / "pagefind-ui.js").exists()
+    assert list(bundle.glob("pagefind.zh_*.pf_meta")), "the index is built as Chinese"
+    assert not (site / "search" / "search_index.json").exists()  # Material's whole-site index is gone
+    html = (site / "cases" / "karamay" / "index.html").read_text(encoding="utf-8")
+    assert 'src="../../pagefind/pagefind-ui.js"' in html
 
 
 def test_build_is_deterministic(site, tmp_path, monkeypatch):
