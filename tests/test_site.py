@@ -99,3 +99,23 @@ def test_build_is_deterministic(site, tmp_path, monkeypatch):
     assert pages == sorted(p.relative_to(again) for p in again.rglob("*.html"))
     _, mismatch, errors = filecmp.cmpfiles(site, again, [str(p) for p in pages], shallow=False)
     assert not mismatch and not errors
+
+
+def test_navigation_stops_listing_cases_in_a_large_library(library):
+    """MkDocs renders the navigation into every page: a nav that grows with the library would make the build
+    quadratic. Small libraries list each case and source; large ones link the cases index only."""
+    import copy
+    import json
+
+    from casebook.pages import NAV_CASES_LISTED_UP_TO, nav
+
+    def entries(lib):
+        return [e for section in nav(lib) for e in section.values()]
+
+    small = entries(library)
+    assert any(isinstance(e, list) and {"克拉玛依市": "cases/karamay.md"} in e for e in small)
+    big = copy.copy(library)
+    big.cases = library.cases * (NAV_CASES_LISTED_UP_TO // len(library.cases) + 1)
+    flat = json.dumps(nav(big), ensure_ascii=False)
+    assert "cases/karamay.md" not in flat and "sources/" not in flat and "cases/index.md" in flat
+    assert len(flat) < len(json.dumps(nav(library), ensure_ascii=False))

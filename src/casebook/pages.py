@@ -300,20 +300,29 @@ def build_files(library: Library) -> dict[str, str]:
     return download_files(library)
 
 
+# Up to this many cases, the navigation lists every case and source; beyond it only the cases index (whose cards
+# link each case and its source). MkDocs renders the whole navigation into every page, so a navigation that
+# grows with the library makes the build quadratic (benchmarks/report.md) and a sidebar of hundreds of cities
+# helps no reader.
+NAV_CASES_LISTED_UP_TO = 30
+
+
 def nav(library: Library) -> list:
-    """The site navigation, with one entry per case, mechanism group and comparison group."""
+    """The site navigation: one entry per mechanism group and comparison group, and per case while the
+    library is small (see NAV_CASES_LISTED_UP_TO)."""
     by_group: dict[str, list] = {}
     for m in library.mechanisms.values():
         by_group.setdefault(m.group, []).append({m.name: f"mechanisms/{m.id}.md"})
     used_groups = {v.definition.group for c in library.cases for v in c.values}
+    listed = library.cases if len(library.cases) <= NAV_CASES_LISTED_UP_TO else []
     return [
         {"首页": "index.md"},
-        {"案例": ["cases/index.md"] + [{c.data.city: f"cases/{c.id}.md"} for c in library.cases]},
+        {"案例": ["cases/index.md"] + [{c.data.city: f"cases/{c.id}.md"} for c in listed]},
         {"机制": ["mechanisms/index.md"] + [{g.name: by_group[g.id]} for g in library.mechanism_groups
                                            if g.id in by_group]},
         {"数据比较": ["compare/index.md"] + [{g.name: f"compare/{g.id}.md"} for g in library.groups
                                             if g.id in used_groups]},
-        {"原始来源": [{c.data.city: f"sources/{c.id}.md"} for c in library.cases]},
+        *([{"原始来源": [{c.data.city: f"sources/{c.id}.md"} for c in listed]}] if listed else []),
         *([{"术语表": "glossary.md"}] if library.glossary else []),
         {"方法说明": "methodology.md"},
         {"数据下载": "downloads.md"},
