@@ -335,3 +335,49 @@ def test_bom_is_accepted(tmp_path):
     path = project / CASE
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     assert run_check(project).returncode == 0
+
+
+@pytest.mark.parametrize("mistake", [m_unknown_key, m_quote_not_found, m_value_not_stated, m_derived_wrong,
+                                     m_unknown_indicator, m_duplicate_value])
+def test_the_document_cache_changes_no_message(mistake, tmp_path, monkeypatch):
+    """YAML that loaded cleanly is read from the cache next time; problems found after loading (schema,
+    citations, derived values) still name the same line and column, re-read from the text on demand."""
+    from casebook.check import check_library
+    from casebook.problems import LibraryError
+
+    def report() -> str:
+        _, problems, _ = check_library(project, jobs=1)
+        return LibraryError(problems, project).report()
+
+    project = base(tmp_path)
+    expected = mistake(project)
+    monkeypatch.setenv("CASEBOOK_CACHE_DIR", str(tmp_path / "cache"))
+    cold = report()
+    assert re.search(expected, cold, re.MULTILINE), cold
+    assert list((tmp_path / "cache" / "yaml").rglob("*.json")), "documents that loaded cleanly are cached"
+    assert report() == cold
+    monkeypatch.setenv("CASEBOOK_NO_CACHE", "1")
+    assert report() == cold
+
+
+def test_the_document_cache_gives_the_data_yaml_gives(tmp_path, monkeypatch):
+    from casebook.problems import Problem
+    from casebook.yamlload import load_yaml
+
+    project = base(tmp_path)
+    path = project / CASE
+    monkeypatch.setenv("CASEBOOK_NO_CACHE", "1")
+    fresh = load_yaml(path, []).data
+    monkeypatch.delenv("CASEBOOK_NO_CACHE")
+    monkeypatch.setenv("CASEBOOK_CACHE_DIR", str(tmp_path / "cache"))
+    assert load_yaml(path, []).data == fresh  # stores
+    [stored] = list((tmp_path / "cache" / "yaml").rglob("*.json"))
+    assert load_yaml(path, []).data == fresh  # reads
+    stored.write_text("{not json", encoding="utf-8")  # a damaged cache entry is ignored
+    problems: list[Problem] = []
+    assert load_yaml(path, problems).data == fresh and not problems
+    # a document with a YAML 1.1 surprise keeps its per-node notes, so it is never cached
+    surprise = tmp_path / "surprise.yaml"
+    surprise.write_text("a: no\n", encoding="utf-8")
+    loaded = load_yaml(surprise, [])
+    assert ("a",) in loaded.surprises and len(list((tmp_path / "cache" / "yaml").rglob("*.json"))) == 1

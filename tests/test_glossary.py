@@ -203,3 +203,20 @@ def test_pinyin_cache_never_changes_a_reading(tmp_path, monkeypatch):
     for f in tmp_path.glob("pinyin-*.json"):
         f.write_text("{not json", encoding="utf-8")
     assert pinyin_readings(terms, pypinyin_reading) == first
+
+
+def test_cached_strokes_and_traditional_forms_are_the_libraries_answers(tmp_path, monkeypatch):
+    """Stroke counts and OpenCC's Traditional forms come from the on-disk cache exactly as the libraries gave
+    them, warm or cold; so the glossary's order and its matching never depend on the cache."""
+    from casebook.glossary import _s2t, stroke_count, stroke_counts, written_forms_of
+
+    monkeypatch.setenv("CASEBOOK_CACHE_DIR", str(tmp_path))
+    terms = [("社区党组织", ["社區黨組織"]), ("“街乡吹哨、部门报到”", [])]
+    cold = written_forms_of(terms)
+    assert "社區黨組織" in cold[0] and "街鄉吹哨、部門報到" in cold[1] and "“街乡吹哨、部门报到”" in cold[1]
+    assert all(_s2t().convert(f) in forms for (t, a), forms in zip(terms, cold) for f in [t, *a])
+    assert written_forms_of(terms) == cold
+    assert stroke_counts(["网格长"]) == {ch: stroke_count(ch) for ch in "网格长"} == stroke_counts(["网格长"])
+    for f in tmp_path.glob("*.json"):
+        f.write_text("[1, 2]", encoding="utf-8")  # damaged: recomputed
+    assert written_forms_of(terms) == cold and stroke_counts(["网格长"])["网"] == stroke_count("网")

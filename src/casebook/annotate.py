@@ -14,7 +14,7 @@ import re
 from bisect import bisect_right
 from html import escape
 
-from .glossary import Entry, Matcher, written_forms
+from .glossary import Entry, Matcher, written_forms_of
 
 _TAG = re.compile(r"(<[^>]*>)")
 _NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z0-9]+)")
@@ -26,8 +26,8 @@ class Annotator:
     def __init__(self, entries: list[Entry]):
         self.entries = {e.term: e for e in entries}
         forms: dict[str, str] = {}
-        for e in entries:
-            for form in sorted(written_forms(e.term, e.data.aliases)):
+        for e, written in zip(entries, written_forms_of([(e.term, e.data.aliases) for e in entries])):
+            for form in sorted(written):
                 forms.setdefault(form, e.term)
         self.matcher = Matcher(forms)
         # what each term's link and tooltip say, computed once rather than per occurrence

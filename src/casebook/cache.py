@@ -1,9 +1,13 @@
 """A small on-disk cache for work that depends only on its input and a library version.
 
-Two things are cached, both pure functions of their input: pypinyin's readings of glossary terms (keyed by
-the pypinyin version, so an upgrade recomputes them) and Jinja's compiled templates (Jinja checks each
-template's source checksum). The output of a build is the same with or without the cache; it only saves
-importing pypinyin's dictionaries and compiling the templates on every build.
+Three kinds of thing are cached, all pure functions of their input: answers of libraries that depend only
+on the library's version (pypinyin's readings, stroke counts, OpenCC's Traditional forms of glossary terms;
+an upgrade recomputes them), Jinja's compiled templates (Jinja checks each
+template's source checksum) and the data of YAML documents that loaded without a problem (keyed by a hash of
+their exact text and the loader's version; a changed file is a new key, and positions for error messages are
+re-read from the text only when a problem needs one). The output of a build and of `check` is the same with
+or without the cache; it saves importing pypinyin's dictionaries, compiling the templates and parsing
+unchanged YAML on every run.
 
 Location: $CASEBOOK_CACHE_DIR, else $XDG_CACHE_HOME/casebook, else ~/.cache/casebook.
 CASEBOOK_NO_CACHE=1 switches it off. A cache that cannot be read or written is ignored.
@@ -44,24 +48,77 @@ def _write_atomic(path: Path, text: str) -> None:
             pass
 
 
-def pinyin_readings(terms: list[str], compute) -> dict[str, list[str]]:
-    """``compute(term)`` for every term, from the cache where it has them."""
-    from importlib.metadata import version
+def memo(name: str, version: str, keys: list[str], compute, valid=lambda value: True) -> dict:
+    """``compute(key)`` for every key, from the cache file ``<name>-<version>.json`` where it has them.
 
+    For pure functions of a string whose answer depends only on a library's version (pinyin readings,
+    stroke counts, OpenCC conversions): a new version is a new file."""
     base = cache_dir()
-    path = base / f"pinyin-{version('pypinyin')}.json" if base else None
-    cached: dict[str, list[str]] = {}
+    path = base / f"{name}-{version}.json" if base else None
+    cached: dict = {}
     if path is not None and path.exists():
         try:
             cached = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             cached = {}
-    missing = [t for t in terms if not isinstance(cached.get(t), list)]
-    for t in missing:
-        cached[t] = compute(t)
+        if not isinstance(cached, dict):
+            cached = {}
+    missing = [k for k in keys if k not in cached or not valid(cached[k])]
+    for k in missing:
+        cached[k] = compute(k)
     if missing and path is not None:
         _write_atomic(path, json.dumps(cached, ensure_ascii=False, sort_keys=True))
-    return {t: cached[t] for t in terms}
+    return {k: cached[k] for k in keys}
+
+
+def library_version(package: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def pinyin_readings(terms: list[str], compute) -> dict[str, list[str]]:
+    """``compute(term)`` for every term, from the cache where it has them."""
+    return memo("pinyin", library_version("pypinyin"), terms, compute, valid=lambda r: isinstance(r, list))
+
+
+def load_document(text: str, version: str):
+    """The data a YAML document with exactly this text loaded to, if it loaded cleanly before."""
+    path = _document_path(text, version)
+    if path is None or not path.exists():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def store_document(text: str, version: str, data) -> None:
+    """Remember ``data`` for this text; only data that JSON gives back unchanged (no dates, no number keys)."""
+    path = _document_path(text, version)
+    if path is None:
+        return
+    try:
+        encoded = json.dumps(data, ensure_ascii=False)
+        if json.loads(encoded) != data:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (TypeError, ValueError, OSError):
+        return
+    _write_atomic(path, encoded)
+
+
+def _document_path(text: str, version: str) -> Path | None:
+    import hashlib
+
+    base = cache_dir()
+    if base is None:
+        return None
+    digest = hashlib.sha256(f"{version}\0{text}".encode("utf-8")).hexdigest()
+    return base / "yaml" / digest[:2] / f"{digest}.json"
 
 
 def jinja_bytecode_cache():

@@ -120,14 +120,17 @@ def evaluate(formula: str, names: dict[str, Decimal]) -> Decimal:
     return ev(ast.parse(formula, mode="eval"))
 
 
-def check_derived(value, stated: dict, path: Path, line: int, col: int, problems: list[Problem]) -> list:
-    """A derived value: its inputs are stated values of the case and the formula gives it."""
+def check_derived(value, stated: dict, path: Path, where, problems: list[Problem]) -> list:
+    """A derived value: its inputs are stated values of the case and the formula gives it.
+
+    ``where()`` gives the line and column to report; it is called only when there is a problem.
+    """
     derived = value.derived
     inputs, names = [], {}
     for name, key in derived.inputs.items():
         record = stated.get(key)
         if record is None or record.citation is None:
-            problems.append(Problem(path, line, col,
+            problems.append(Problem(path, *where(),
                                     f"indicator '{value.indicator}': derived input '{name}' refers to '{key}', "
                                     f"which is not a cited (stated) value of this case",
                                     "cite the input value with its quote first"))
@@ -137,16 +140,16 @@ def check_derived(value, stated: dict, path: Path, line: int, col: int, problems
     try:
         result = evaluate(derived.formula, names)
     except KeyError as exc:
-        problems.append(Problem(path, line, col, f"indicator '{value.indicator}': formula uses unknown name {exc}",
+        problems.append(Problem(path, *where(), f"indicator '{value.indicator}': formula uses unknown name {exc}",
                                 "use only the names listed under `inputs:`"))
         return []
     except (ValueError, SyntaxError, ZeroDivisionError) as exc:
-        problems.append(Problem(path, line, col, f"indicator '{value.indicator}': formula cannot be computed ({exc})",
+        problems.append(Problem(path, *where(), f"indicator '{value.indicator}': formula cannot be computed ({exc})",
                                 "write arithmetic such as 'large / share * 100'"))
         return []
     rounded = result.quantize(Decimal(1).scaleb(-derived.round), rounding=ROUND_HALF_UP)
     if rounded != as_decimal(value.value):
-        problems.append(Problem(path, line, col,
+        problems.append(Problem(path, *where(),
                                 f"indicator '{value.indicator}': formula gives {format_value(rounded)}, "
                                 f"not {format_value(value.value)}",
                                 f"set `value: {rounded}`"))

@@ -91,22 +91,33 @@ def sort_text(term: str) -> str:
     return "".join(ch for ch in term if ch not in _QUOTES)
 
 
-def sort_key(term: str, syllables: list[str]) -> tuple:
-    """Dictionary-order key of ``term`` given the syllables of its Han characters."""
+def sort_key(term: str, syllables: list[str], strokes: dict[str, int] | None = None) -> tuple:
+    """Dictionary-order key of ``term`` given the syllables of its Han characters.
+
+    ``strokes``: stroke counts of its characters where already known (see :func:`stroke_counts`)."""
     text = sort_text(term)
     m = re.match(r"\d+", text)
     if m:
-        return (0, int(m.group()), _chars_key(text[m.end():], syllables))
-    return (1, 0, _chars_key(text, syllables))
+        return (0, int(m.group()), _chars_key(text[m.end():], syllables, strokes or {}))
+    return (1, 0, _chars_key(text, syllables, strokes or {}))
 
 
-def _chars_key(text: str, syllables: list[str]) -> tuple:
+def stroke_counts(terms: list[str]) -> dict[str, int]:
+    """Stroke counts of every Han character in ``terms``, from the on-disk cache where it has them."""
+    from .cache import library_version, memo
+
+    chars = sorted({ch for t in terms for ch in t if is_han(ch)})
+    return memo("strokes", library_version("strokes"), chars, stroke_count)
+
+
+def _chars_key(text: str, syllables: list[str], strokes: dict[str, int]) -> tuple:
     keys = []
     it = iter(syllables)
     for ch in text:
         if is_han(ch):
             letters, tone = split_syllable(next(it, ""))
-            keys.append((_letter_key(letters), tone, stroke_count(ch), ord(ch)))
+            n = strokes[ch] if ch in strokes else stroke_count(ch)
+            keys.append((_letter_key(letters), tone, n, ord(ch)))
         elif ch.lower() in _LETTERS:
             keys.append(((_LETTERS.index(ch.lower()),), 0, 0, ord(ch)))
         elif ch.isdigit():
@@ -203,13 +214,18 @@ class Matcher:
 
 def written_forms(term: str, aliases: list[str]) -> set[str]:
     """How a term may be written in the sources: as given, without quotes, and in Traditional."""
-    s2t = _s2t()
-    forms = set()
-    for form in [term, *aliases]:
-        for f in (form, sort_text(form)):
-            forms.add(f)
-            forms.add(s2t.convert(f))
-    return {f for f in forms if f}
+    return written_forms_of([(term, aliases)])[0]
+
+
+def written_forms_of(items: list[tuple[str, list[str]]]) -> list[set[str]]:
+    """:func:`written_forms` of many (term, aliases) at once; OpenCC's answers come from the on-disk cache
+    where it has them, so a build need not load OpenCC's Simplified→Traditional dictionaries."""
+    from .cache import library_version, memo
+
+    plain = [{f for form in [term, *aliases] for f in (form, sort_text(form))} for term, aliases in items]
+    strings = sorted(set().union(*plain)) if plain else []
+    traditional = memo("opencc-s2t", library_version("opencc"), strings, lambda f: _s2t().convert(f))
+    return [{f for f in forms | {traditional[f] for f in forms} if f} for forms in plain]
 
 
 @lru_cache(maxsize=1)

@@ -220,9 +220,8 @@ def load_indicators(root: Path, problems: list[Problem]) -> tuple[list, dict[str
     groups = {g.id for g in parsed.groups}
     indicators: dict[str, IndicatorDef] = {}
     for i, ind in enumerate(parsed.indicators):
-        line, col = loaded.where(("indicators", i, "key"))
         if ind.key in indicators:
-            problems.append(Problem(path, line, col, f"indicator '{ind.key}' is defined twice",
+            problems.append(Problem(path, *loaded.where(("indicators", i, "key")), f"indicator '{ind.key}' is defined twice",
                                     "keep one definition and merge the two"))
             continue
         if ind.group not in groups:
@@ -237,8 +236,11 @@ def _check_texts(loaded: Loaded, path: Path, loc: tuple, obj, names: tuple, prob
     """Definitions are contributor Markdown too: refuse anything that runs or embeds."""
     for name in names:
         text = getattr(obj, name) or ""
-        line, col = loaded.where(loc + (name,))
-        unsafe_markdown(text, path, problems, line - 1, col - 1, what=name)
+        found: list[Problem] = []
+        unsafe_markdown(text, path, found, 0, 0, what=name)
+        if found:  # look the position up only now: it may mean re-reading the file (see yamlload)
+            line, col = loaded.where(loc + (name,))
+            unsafe_markdown(text, path, problems, line - 1, col - 1, what=name)
 
 
 def load_mechanisms(root: Path, indicators: dict, problems: list[Problem]) -> tuple[list, dict[str, MechanismDef]]:
@@ -388,8 +390,8 @@ def load_case(folder: Path, indicators: dict[str, IndicatorDef], problems: list[
     for record in values:
         if record.data.derived is not None:
             key = ("indicators", record.index, "derived")
-            line, col = loaded.key_positions.get(key, loaded.where(key))
-            record.inputs = check_derived(record.data, by_key, yaml_path, line, col, problems)
+            record.inputs = check_derived(record.data, by_key, yaml_path,
+                                          lambda key=key: loaded.key_positions.get(key, loaded.where(key)), problems)
     tags: list[TagRecord] = []
     seen_mechanisms: dict[str, int] = {}
     for i, tag in enumerate(case.mechanisms):
@@ -518,7 +520,7 @@ def load_glossary(root: Path, mechanisms: dict, cases: list[CaseRecord], problem
     ``occurrences`` (case id -> term -> first ¶) may be given when the cases were scanned elsewhere
     (the parallel check); otherwise ``cases`` are scanned here."""
     from .glossary import Entry, Matcher, Occurrence, anchor_for, is_han, pypinyin_reading, section_of, sort_key, \
-        sort_text, written_forms
+        sort_text, stroke_counts, written_forms_of
     from .normalize import normalize
 
     path = root / GLOSSARY_FILE
@@ -536,10 +538,14 @@ def load_glossary(root: Path, mechanisms: dict, cases: list[CaseRecord], problem
     from .cache import pinyin_readings
 
     readings = pinyin_readings([t.term for t in parsed.terms if t.pinyin is None], pypinyin_reading)
+    strokes = stroke_counts([sort_text(t.term) for t in parsed.terms])
+    written = written_forms_of([(t.term, t.aliases) for t in parsed.terms])
     for i, t in enumerate(parsed.terms):
-        line, col = loaded.where(("terms", i, "term"))
+        def where(i=i):
+            return loaded.where(("terms", i, "term"))
+
         if t.term in entries:
-            problems.append(Problem(path, line, col, f"term '{t.term}' is listed twice", "merge the two entries"))
+            problems.append(Problem(path, *where(), f"term '{t.term}' is listed twice", "merge the two entries"))
             continue
         n_han = sum(1 for ch in t.term if is_han(ch))
         if t.pinyin is not None:
@@ -557,13 +563,14 @@ def load_glossary(root: Path, mechanisms: dict, cases: list[CaseRecord], problem
                 problems.append(Problem(path, ml, mc, f"unknown mechanism '{m}'", did_you_mean(m, mechanisms)))
         anchor = anchor_for(t.term)
         if anchor in anchors:
-            problems.append(Problem(path, line, col, f"term '{t.term}' has the same anchor as '{anchors[anchor]}'",
+            problems.append(Problem(path, *where(), f"term '{t.term}' has the same anchor as '{anchors[anchor]}'",
                                     "merge the two terms or make them differ in their characters"))
             continue
         anchors[anchor] = t.term
         _check_texts(loaded, path, ("terms", i), t, ("definition",), problems)
-        entries[t.term] = Entry(t, syllables, anchor, sort_key(t.term, syllables), section_of(t.term, syllables))
-        for form in written_forms(t.term, t.aliases):
+        entries[t.term] = Entry(t, syllables, anchor, sort_key(t.term, syllables, strokes),
+                                section_of(t.term, syllables))
+        for form in written[i]:
             forms.setdefault(normalize(form), t.term)
     # An alias may not be another term: the written form would belong to two entries.
     by_form = {normalize(sort_text(t)): t for t in entries}
@@ -594,7 +601,7 @@ def load_glossary(root: Path, mechanisms: dict, cases: list[CaseRecord], problem
 
 def glossary_forms(root: Path) -> dict[str, str]:
     """Normalised written forms of every glossary term -> term (for scanning cases in a worker)."""
-    from .glossary import written_forms
+    from .glossary import written_forms_of
     from .normalize import normalize
 
     problems: list[Problem] = []
@@ -606,8 +613,8 @@ def glossary_forms(root: Path) -> dict[str, str]:
     except ValidationError:
         return {}
     forms: dict[str, str] = {}
-    for t in parsed.terms:
-        for form in written_forms(t.term, t.aliases):
+    for t, written in zip(parsed.terms, written_forms_of([(t.term, t.aliases) for t in parsed.terms])):
+        for form in written:
             forms.setdefault(normalize(form), t.term)
     return forms
 

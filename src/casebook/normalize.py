@@ -91,6 +91,7 @@ def _table() -> dict[int, int | None]:
 
 
 _TRANSLATE = _table()
+_NON_WHITESPACE = re.compile("[^" + "".join(sorted(_WHITESPACE)) + "]+")
 
 
 def normalize_with_map(text: str) -> tuple[str, list[int]]:
@@ -106,9 +107,9 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
     pieces.append((pos, text[pos:]))
     out: list[str] = []
     offsets: list[int] = []
-    ws = _WHITESPACE
     for base, seg in pieces:
-        offsets.extend([base + i for i, ch in enumerate(seg) if ch not in ws])
+        for m in _NON_WHITESPACE.finditer(seg):
+            offsets.extend(range(base + m.start(), base + m.end()))
         out.append(seg.translate(_TRANSLATE))
     return to_simplified("".join(out)), offsets
 

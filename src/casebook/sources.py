@@ -57,12 +57,16 @@ class SourceText:
         if not furniture_spans:
             source.body, source.body_map = full, full_map
         else:
-            inside = bytearray(len(raw))
+            # full_map is increasing, so each furniture line is one slice of it: cut those slices out.
+            body, body_map, k = [], [], 0
             for a, b in furniture_spans:
-                inside[a:b] = b"\x01" * (b - a)
-            keep = [k for k, off in enumerate(full_map) if not inside[off]]
-            source.body = "".join([full[k] for k in keep])
-            source.body_map = [full_map[k] for k in keep]
+                i, j = bisect.bisect_left(full_map, a, k), bisect.bisect_left(full_map, b, k)
+                body.append(full[k:i])
+                body_map.extend(full_map[k:i])
+                k = j
+            body.append(full[k:])
+            body_map.extend(full_map[k:])
+            source.body, source.body_map = "".join(body), body_map
         source._starts = [p.start for p in paragraphs]
         return source
 

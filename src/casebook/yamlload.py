@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from . import cache
 from .problems import Problem
 
 Path_ = tuple[Any, ...]
@@ -39,6 +40,8 @@ class _FastLoader(_BASE):
 
 
 _LOADER = _FastLoader
+# Bump when the loading rules change: documents cached under another version are loaded afresh.
+_CACHE_VERSION = f"1/pyyaml-{yaml.__version__}"
 _RESOLVER = yaml.resolver.Resolver()
 _MAYBE_TYPED = set("0123456789+-.~yYnNtTfFoO")
 # An anchor or alias is '&' or '*' at the start of a value; text without one needs no event scan.
@@ -49,15 +52,28 @@ _OCTAL_LIKE = re.compile(r"^[-+]?0[0-9_]+$|^0o[0-7]+$")
 _DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}([Tt ].*)?$")
 
 
+class _Tree:
+    """A document's node tree, composed from its text only when first needed (see the document cache)."""
+
+    def __init__(self, text: str, node=None):
+        self.text, self._node = text, node
+
+    @property
+    def node(self):
+        if self._node is None:
+            self._node = yaml.compose(self.text, Loader=_LOADER)
+        return self._node
+
+
 class _Positions:
     """Positions looked up in the composed node tree only when a problem needs one."""
 
-    def __init__(self, root, keys: bool = False):
-        self.root = root
+    def __init__(self, tree: _Tree, keys: bool = False):
+        self.tree = tree
         self.keys = keys
 
     def _node(self, path: Path_):
-        node, key_node = self.root, None
+        node, key_node = self.tree.node, None
         for step in path:
             if isinstance(node, yaml.MappingNode):
                 for k, v in node.value:
@@ -95,6 +111,8 @@ class _Surprises:
         self.positions, self.by_node = positions, by_node
 
     def _find(self, path):
+        if not self.by_node:
+            return None
         node = self.positions._node(tuple(path))
         return self.by_node.get(id(node)) if node is not None else None
 
@@ -162,10 +180,16 @@ def load_yaml(path: Path, problems: list[Problem], text: str | None = None) -> L
         text = read_text(path, problems)
         if text is None:
             return None
+    cached = cache.load_document(text, _CACHE_VERSION)
+    if cached is not None:  # this exact text loaded cleanly before: same data, no problems
+        tree = _Tree(text)
+        positions = _Positions(tree)
+        return Loaded(cached, positions, _Positions(tree, keys=True), _Surprises(positions, {}))
     before = len(problems)
     try:
         # anchors and aliases need '&' or '*'; only then is the event stream scanned for them
-        events = yaml.parse(text, Loader=_LOADER) if _MAYBE_ANCHOR.search(text) else ()
+        maybe_anchor = ("&" in text or "*" in text) and _MAYBE_ANCHOR.search(text)
+        events = yaml.parse(text, Loader=_LOADER) if maybe_anchor else ()
         for event in events:
             if isinstance(event, yaml.AliasEvent):
                 m = event.start_mark
@@ -202,8 +226,11 @@ def load_yaml(path: Path, problems: list[Problem], text: str | None = None) -> L
     data = _build(node, constructor, path, problems, by_node)
     if len(problems) > before:
         return None
-    positions = _Positions(node)
-    return Loaded(data, positions, _Positions(node, keys=True), _Surprises(positions, by_node))
+    if not by_node:
+        cache.store_document(text, _CACHE_VERSION, data)
+    tree = _Tree(text, node)
+    positions = _Positions(tree)
+    return Loaded(data, positions, _Positions(tree, keys=True), _Surprises(positions, by_node))
 
 
 _MAP, _SEQ = yaml.MappingNode, yaml.SequenceNode
