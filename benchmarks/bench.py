@@ -41,15 +41,15 @@ print(json.dumps({"seconds": time.perf_counter() - t, "rc": r.returncode, "stder
 REPEAT = 1  # runs per measurement; the fastest counts (set by --repeat)
 
 
-def measure(cmd: list[str], cwd: Path) -> dict:
+def measure(cmd: list[str], cwd: Path, **env: str) -> dict:
     """One command in a fresh process, REPEAT times: the fastest run's time, the largest peak memory."""
-    runs = [_measure_once(cmd, cwd) for _ in range(REPEAT)]
+    runs = [_measure_once(cmd, cwd, env) for _ in range(REPEAT)]
     best = min(runs, key=lambda r: r["seconds"])
     return dict(best, max_rss_mb=max(r["max_rss_mb"] for r in runs), runs=[round(r["seconds"], 2) for r in runs])
 
 
-def _measure_once(cmd: list[str], cwd: Path) -> dict:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+def _measure_once(cmd: list[str], cwd: Path, extra_env: dict) -> dict:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **extra_env)
     out = subprocess.run([sys.executable, "-c", MEASURE, *map(str, cmd)], cwd=cwd, env=env,
                          capture_output=True, text=True, check=True)
     result = json.loads(out.stdout)
@@ -80,9 +80,12 @@ def page_weight(site: Path, page: str) -> dict:
 
 def run_size(n: int, work: Path, root: Path = ROOT, keep: bool = False) -> dict:
     lib = generate(n, work / f"lib{n}", root)
-    check = measure([sys.executable, "-m", "casebook", "--root", lib, "check"], lib)
+    # without the cache (casebook.cache): every YAML file parsed, every library answer computed
+    check_cold = measure([sys.executable, "-m", "casebook", "--root", lib, "check"], lib, CASEBOOK_NO_CACHE="1")
+    # the first build run fills the cache for this library; `check` after it is what an editor sees on a re-run
     full = measure([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", lib / "mkdocs.yml",
                     "-d", work / f"site{n}"], lib)
+    check = measure([sys.executable, "-m", "casebook", "--root", lib, "check"], lib)
     base_proj = work / f"base{n}"
     subprocess.run([sys.executable, str(HERE / "export_markdown.py"), str(lib), str(base_proj)], check=True,
                    env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
@@ -107,7 +110,9 @@ def run_size(n: int, work: Path, root: Path = ROOT, keep: bool = False) -> dict:
         "build_runs": full.get("runs"), "baseline_runs": base.get("runs"),
         "baseline_s": round(base["seconds"], 2),
         "ratio": round(full["seconds"] / base["seconds"], 3),
+        "build_first_run_s": round(full["runs"][0], 2),
         "check_s": round(check["seconds"], 2),
+        "check_no_cache_s": round(check_cold["seconds"], 2),
         "build_peak_mb": round(full["max_rss_mb"], 1),
         "baseline_peak_mb": round(base["max_rss_mb"], 1),
         "check_peak_mb": round(check["max_rss_mb"], 1),
@@ -134,14 +139,19 @@ def machine() -> str:
 
 def report_md(rows: list[dict], meta: dict) -> str:
     lines = ["# Build benchmark", "", f"Machine: {meta['machine']}  ", f"Date: {meta['date']}", "",
-             "Each step runs in a fresh process; with `--repeat` the fastest of its runs counts (all runs are in report.json). *Baseline* = the same generated pages written out once as "
-             "Markdown and built by MkDocs + Material without our hooks.", "",
-             "| N | pages | build s | baseline s | build / baseline | check s | build peak MB | baseline peak MB |"
-             " output MB | search bundle MB | search files | case page + assets KB |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "Each step runs in a fresh process; with `--repeat K` the fastest of its K runs counts (all runs are in "
+             "report.json). *Baseline* = the same generated pages written out once as Markdown and built by MkDocs + "
+             "Material without our hooks, then indexed by the same Pagefind step. The benchmark has its own cache "
+             "folder (casebook.cache), empty at the start: *first build* is the first run on a new library (every "
+             "YAML file parsed); *check* runs after the build, as an editor re-running it would; *check, no cache* "
+             "parses everything.", "",
+             "| N | pages | build s | first build s | baseline s | build / baseline | check s | check, no cache s |"
+             " build peak MB | baseline peak MB | output MB | search bundle MB | search files | case page + assets KB |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         cp = r["case_page"]
-        lines.append(f"| {r['n']} | {r['pages']} | {r['build_s']} | {r['baseline_s']} | {r['ratio']} | {r['check_s']} | "
+        lines.append(f"| {r['n']} | {r['pages']} | {r['build_s']} | {r.get('build_first_run_s', '')} | "
+                     f"{r['baseline_s']} | {r['ratio']} | {r['check_s']} | {r.get('check_no_cache_s', '')} | "
                      f"{r['build_peak_mb']} | {r['baseline_peak_mb']} | {r['output_mb']} | {r['search_index_mb']} | "
                      f"{r['search_files']} | {cp['with_assets'] // 1024} |")
     by_n = {r["n"]: r for r in rows}
@@ -154,8 +164,9 @@ def report_md(rows: list[dict], meta: dict) -> str:
         lines.append(f"- linear growth, 1,000-case build ≤ 11 × 100-case build: {growth:.2f}× — "
                      f"{'met' if growth <= 11 else 'NOT met'}")
     if 1000 in by_n:
-        c = by_n[1000]["check_s"]
-        lines.append(f"- `check` of 1,000 cases < 5 s: {c} s — {'met' if c < 5 else 'NOT met'}")
+        c, cold = by_n[1000]["check_s"], by_n[1000].get("check_no_cache_s")
+        lines.append(f"- `check` of 1,000 cases < 5 s: {c} s — {'met' if c < 5 else 'NOT met'}"
+                     + (f"; without the cache {cold} s — {'met' if cold < 5 else 'NOT met'}" if cold else ""))
     lines.append("")
     return "\n".join(lines)
 
@@ -174,6 +185,9 @@ def main(argv=None) -> int:
     global REPEAT
     REPEAT = max(1, args.repeat)
     args.work.mkdir(parents=True, exist_ok=True)
+    # a cache of its own, empty at the start, so that runs on any machine start from the same state
+    shutil.rmtree(args.work / "cache", ignore_errors=True)
+    os.environ["CASEBOOK_CACHE_DIR"] = str(args.work / "cache")
     rows = []
     for n in args.sizes:
         t = time.perf_counter()
