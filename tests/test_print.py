@@ -154,3 +154,45 @@ def test_pdf_command_renders_every_handout(site, tmp_path, library):
     edition = _squash(_pdf_text(out / "casebook-edition.pdf"))
     for case in library.cases:
         assert case.data.city in edition
+
+
+def test_a_large_library_prints_in_volumes_holding_each_case_once(tmp_path):
+    """Above 50 cases the print edition is a cover with a table of volumes, and each volume holds its own
+    cases with only their mechanism evidence and comparison values; no case is lost or printed twice."""
+    import sys
+
+    from conftest import ROOT
+    from casebook.pages import EDITION_CASES_PER_VOLUME
+    from casebook.pdf import handouts
+    from casebook.site import SiteBuild
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from generate import generate
+
+    n = EDITION_CASES_PER_VOLUME + 7
+    build = SiteBuild.prepare(generate(n, tmp_path / "lib"))
+    cases = build.library.cases
+    volumes = sorted((p for p in build.pages if re.fullmatch(r"print/edition-\d+\.md", p)),
+                     key=lambda p: int(re.search(r"\d+", p).group()))
+    assert volumes == ["print/edition-1.md", "print/edition-2.md"]
+    cover = build.pages["print/edition.md"]
+    assert "](edition-1.md)" in cover and "](edition-2.md)" in cover and "casebook-edition-2.pdf" in cover
+    assert "第 2 册（共 2 册）" in build.pages[volumes[1]]
+    printed = []
+    for k, page in enumerate(volumes):
+        ids = re.findall(r"</small> \{ #c-([a-z0-9_-]+) \}", build.pages[page])
+        printed += ids
+        own = {c.id for c in cases[k * EDITION_CASES_PER_VOLUME:(k + 1) * EDITION_CASES_PER_VOLUME]}
+        assert set(ids) == own
+        # comparison rows and mechanism evidence name only this volume's cases
+        assert set(re.findall(r'data-case="([^"]+)"', build.pages[page])) <= own
+        assert set(re.findall(r"\]\(\.\./cases/([^).]+)\.md", build.pages[page])) <= own
+    assert sorted(printed) == sorted(c.id for c in cases)
+    assert "edition-2.md" in build.pages["print/index.md"]
+    # and the PDF list names every volume, in order
+    site = tmp_path / "site"
+    for page in ["print/edition", "print/edition-1", "print/edition-2", "print/edition-10"]:
+        (site / page).mkdir(parents=True)
+        (site / page / "index.html").write_text("x", encoding="utf-8")
+    assert [name for _, name in handouts(site)][-4:] == ["casebook-edition.pdf", "casebook-edition-1.pdf",
+                                                         "casebook-edition-2.pdf", "casebook-edition-10.pdf"]

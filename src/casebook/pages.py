@@ -16,7 +16,7 @@ from .display import (DEFECT_ZH, FURNITURE_ZH, LEVEL_SCRIPT, QUALIFIER_EN, QUALI
                       unit_text, value_text, when_text)
 from . import __version__
 from .charts import bar_chart
-from .compare import columns, tags_by_mechanism
+from .compare import Column, columns, tags_by_mechanism
 from .cache import jinja_bytecode_cache
 from .downloads import VALUE_COLUMNS, bibtex, csl_items
 from .downloads import files as download_files
@@ -24,6 +24,9 @@ from .library import CaseRecord, Library, ValueRecord
 from .source_view import BackRef, render_source
 
 CHUNK = 5  # indicator columns per comparison table, so tables fit an A4 page
+# The print edition is one page up to this many cases; a larger library gets volumes of this many cases each
+# (a single page grows with the library, and Python-Markdown slows down more than linearly on pages of tens of MB).
+EDITION_CASES_PER_VOLUME = 50
 
 
 def environment(templates_dir: Path) -> jinja2.Environment:
@@ -171,12 +174,21 @@ class PageBuilder:
         out["downloads.md"] = self.downloads_page()
         if lib.glossary:
             out["glossary.md"] = self.glossary_page()
-        out["print/index.md"] = self.render("print_index.md.j2", mechanisms=list(lib.mechanisms.values()))
+        volumes = edition_volumes(lib.cases)
+        out["print/index.md"] = self.render("print_index.md.j2", mechanisms=list(lib.mechanisms.values()),
+                                            volumes=volumes)
         for case in lib.cases:
             out[f"print/cases/{case.id}.md"] = self.handout_case(case)
         for m in lib.mechanisms.values():
             out[f"print/mechanisms/{m.id}.md"] = self.handout_mechanism(m)
-        out["print/edition.md"] = self.edition(groups)
+        if len(volumes) == 1:
+            out["print/edition.md"] = self.edition(groups, lib.cases)
+        else:
+            out["print/edition.md"] = self.render("edition.md.j2", volumes=volumes, volume=None, cases=lib.cases,
+                                                  mechanisms=list(lib.mechanisms.values()),
+                                                  n_values=sum(len(c.values) for c in lib.cases))
+            for k, part in enumerate(volumes, start=1):
+                out[f"print/edition-{k}.md"] = self.edition(groups, part, (k, len(volumes)))
         return out
 
     def glossary_page(self) -> str:
@@ -262,14 +274,26 @@ class PageBuilder:
         return self.render("handout_mechanism.md.j2", m=m, entries=entries, absent=absent, chunks=chunks,
                            charts=charts, cases=self.library.cases)
 
-    def edition(self, groups: list[dict]) -> str:
+    def edition(self, groups: list[dict], cases: list[CaseRecord], volume: tuple[int, int] | None = None) -> str:
+        """The print edition, or one volume of it: these cases, and the mechanism evidence and comparison
+        columns of these cases only."""
+        ids = {c.id for c in cases}
         compare = []
         for g in groups:
-            chunks, charts = self.compare_view(g["columns"], px=f"g-{g['group'].id}-")
+            cols = g["columns"]
+            if volume is not None:
+                cols = [Column(col.key, col.definition, {k: v for k, v in col.cells.items() if k in ids})
+                        for col in cols]
+                cols = [col for col in cols if col.cells]
+            if not cols:
+                continue
+            chunks, charts = self.compare_view(cols, px=f"g-{g['group'].id}-")
             compare.append({"group": g["group"], "chunks": chunks, "charts": charts})
-        return self.render("edition.md.j2", mechanisms=list(self.library.mechanisms.values()), tags=self.tags,
-                           compare=compare, rows={c.id: value_rows(c) for c in self.library.cases},
-                           n_values=sum(len(c.values) for c in self.library.cases))
+        tags = self.tags if volume is None else \
+            {m: [(c, t) for c, t in entries if c.id in ids] for m, entries in self.tags.items()}
+        return self.render("edition.md.j2", mechanisms=list(self.library.mechanisms.values()), tags=tags,
+                           compare=compare, rows={c.id: value_rows(c) for c in cases}, cases=cases,
+                           volume=volume, volumes=None, n_values=sum(len(c.values) for c in cases))
 
     def downloads_page(self) -> str:
         import json
@@ -304,6 +328,12 @@ def build_files(library: Library) -> dict[str, str]:
 # link each case and its source). MkDocs renders the whole navigation into every page, so a navigation that
 # grows with the library makes the build quadratic (benchmarks/report.md) and a sidebar of hundreds of cities
 # helps no reader.
+def edition_volumes(cases: list) -> list[list]:
+    """The cases of each volume of the print edition, in library order; one volume for a small library."""
+    size = EDITION_CASES_PER_VOLUME
+    return [cases[i:i + size] for i in range(0, len(cases), size)] or [[]]
+
+
 NAV_CASES_LISTED_UP_TO = 30
 
 

@@ -5,7 +5,8 @@
 
 Uses Debian's Chromium (installed with fonts-noto-cjk through apt-get when missing and run as root),
 driven by Playwright, on the built site served on 127.0.0.1. File names are stable:
-``case-<id>.pdf``, ``mechanism-<id>.pdf`` and ``casebook-edition.pdf``.
+``case-<id>.pdf``, ``mechanism-<id>.pdf`` and ``casebook-edition.pdf`` (with ``casebook-edition-<k>.pdf`` for
+the volumes of a library of more than 50 cases).
 """
 
 from __future__ import annotations
@@ -88,6 +89,10 @@ def handouts(site: Path) -> list[tuple[str, str]]:
         for page in sorted(folder.glob("*/index.html")):
             out.append((f"print/{kind}/{page.parent.name}/", f"{prefix}-{page.parent.name}.pdf"))
     out.append(("print/edition/", "casebook-edition.pdf"))
+    volumes = sorted((int(page.parent.name.removeprefix("edition-")), page.parent.name)
+                     for page in (site / "print").glob("edition-*/index.html")
+                     if page.parent.name.removeprefix("edition-").isdigit())
+    out += [(f"print/{name}/", f"casebook-{name}.pdf") for _, name in volumes]
     return out
 
 
