@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import shutil
 import subprocess
 import sys
 from html import unescape
@@ -64,11 +63,10 @@ def material_first_query_bytes(site: Path) -> dict:
 
 
 def build_pagefind(site: Path, python: str) -> dict:
+    """The bundle exactly as the site's build makes it (casebook.search.index_site, its exclusions included)."""
     bundle = site / "pagefind"
-    if bundle.exists():
-        shutil.rmtree(bundle)
-    subprocess.run([python, "-m", "pagefind", "--site", str(site), "--root-selector", "article",
-                    "--force-language", "zh", "--quiet"], check=True)
+    subprocess.run([python, "-c", "import sys; from pathlib import Path; from casebook.search import index_site; "
+                    "index_site(Path(sys.argv[1]))", str(site)], check=True)
     files = [p for p in bundle.rglob("*") if p.is_file()]
     return {"bundle_bytes": sum(p.stat().st_size for p in files), "bundle_files": len(files)}
 
