@@ -93,8 +93,7 @@ def run_size(n: int, work: Path, root: Path = ROOT, keep: bool = False) -> dict:
                     "-d", work / f"basesite{n}"], base_proj)
     # the same search bundle, made the way a plain MkDocs site would: the Pagefind CLI after the build
     if (work / f"site{n}" / "pagefind").exists():
-        pf = measure([sys.executable, "-c", "import sys; from pathlib import Path; from casebook.search import "
-                      "index_site; index_site(Path(sys.argv[1]))", work / f"basesite{n}"], base_proj)
+        pf = measure([sys.executable, "-m", "casebook.search", work / f"basesite{n}"], base_proj)
         base = {"seconds": base["seconds"] + pf["seconds"], "max_rss_mb": max(base["max_rss_mb"], pf["max_rss_mb"]),
                 "runs": base.get("runs")}
     site = work / f"site{n}"

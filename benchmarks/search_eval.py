@@ -65,8 +65,7 @@ def material_first_query_bytes(site: Path) -> dict:
 def build_pagefind(site: Path, python: str) -> dict:
     """The bundle exactly as the site's build makes it (casebook.search.index_site, its exclusions included)."""
     bundle = site / "pagefind"
-    subprocess.run([python, "-c", "import sys; from pathlib import Path; from casebook.search import index_site; "
-                    "index_site(Path(sys.argv[1]))", str(site)], check=True)
+    subprocess.run([python, "-m", "casebook.search", str(site)], check=True)
     files = [p for p in bundle.rglob("*") if p.is_file()]
     return {"bundle_bytes": sum(p.stat().st_size for p in files), "bundle_files": len(files)}
 

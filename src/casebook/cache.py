@@ -85,9 +85,19 @@ def pinyin_readings(terms: list[str], compute) -> dict[str, list[str]]:
     return memo("pinyin", library_version("pypinyin"), terms, compute, valid=lambda r: isinstance(r, list))
 
 
-def load_document(text: str, version: str):
-    """The data a YAML document with exactly this text loaded to, if it loaded cleanly before."""
-    path = _document_path(text, version)
+def document_path(text: str, version: str) -> Path | None:
+    """Where the data of a YAML document with exactly this text is kept (None: no cache)."""
+    import hashlib
+
+    base = cache_dir()
+    if base is None:
+        return None
+    digest = hashlib.sha256(f"{version}\0{text}".encode("utf-8")).hexdigest()
+    return base / "yaml" / digest[:2] / f"{digest}.json"
+
+
+def load_document(path: Path | None):
+    """The data kept at ``path`` (see :func:`document_path`), if the document loaded cleanly before."""
     if path is None or not path.exists():
         return None
     try:
@@ -96,9 +106,8 @@ def load_document(text: str, version: str):
         return None
 
 
-def store_document(text: str, version: str, data) -> None:
-    """Remember ``data`` for this text; only data that JSON gives back unchanged (no dates, no number keys)."""
-    path = _document_path(text, version)
+def store_document(path: Path | None, data) -> None:
+    """Keep ``data`` at ``path``; only data that JSON gives back unchanged (no dates, no number keys)."""
     if path is None:
         return
     try:
@@ -109,16 +118,6 @@ def store_document(text: str, version: str, data) -> None:
     except (TypeError, ValueError, OSError):
         return
     _write_atomic(path, encoded)
-
-
-def _document_path(text: str, version: str) -> Path | None:
-    import hashlib
-
-    base = cache_dir()
-    if base is None:
-        return None
-    digest = hashlib.sha256(f"{version}\0{text}".encode("utf-8")).hexdigest()
-    return base / "yaml" / digest[:2] / f"{digest}.json"
 
 
 def jinja_bytecode_cache():

@@ -521,6 +521,7 @@ def load_glossary(root: Path, mechanisms: dict, cases: list[CaseRecord], problem
     (the parallel check); otherwise ``cases`` are scanned here."""
     from .glossary import Entry, Matcher, Occurrence, anchor_for, is_han, pypinyin_reading, section_of, sort_key, \
         sort_text, stroke_counts, written_forms_of
+    from .cache import pinyin_readings
     from .normalize import normalize
 
     path = root / GLOSSARY_FILE
@@ -535,8 +536,6 @@ def load_glossary(root: Path, mechanisms: dict, cases: list[CaseRecord], problem
     entries: dict[str, Entry] = {}
     anchors: dict[str, str] = {}
     forms: dict[str, str] = {}
-    from .cache import pinyin_readings
-
     readings = pinyin_readings([t.term for t in parsed.terms if t.pinyin is None], pypinyin_reading)
     strokes = stroke_counts([sort_text(t.term) for t in parsed.terms])
     written = written_forms_of([(t.term, t.aliases) for t in parsed.terms])

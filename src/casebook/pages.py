@@ -324,16 +324,16 @@ def build_files(library: Library) -> dict[str, str]:
     return download_files(library)
 
 
-# Up to this many cases, the navigation lists every case and source; beyond it only the cases index (whose cards
-# link each case and its source). MkDocs renders the whole navigation into every page, so a navigation that
-# grows with the library makes the build quadratic (benchmarks/report.md) and a sidebar of hundreds of cities
-# helps no reader.
 def edition_volumes(cases: list) -> list[list]:
     """The cases of each volume of the print edition, in library order; one volume for a small library."""
     size = EDITION_CASES_PER_VOLUME
     return [cases[i:i + size] for i in range(0, len(cases), size)] or [[]]
 
 
+# Up to this many cases, the navigation lists every case and source; beyond it only the cases index (whose cards
+# link each case and its source). MkDocs renders the whole navigation into every page, so a navigation that
+# grows with the library makes the build quadratic (benchmarks/report.md) and a sidebar of hundreds of cities
+# helps no reader.
 NAV_CASES_LISTED_UP_TO = 30
 
 

@@ -45,3 +45,7 @@ def index_site(site_dir: Path) -> Path:
                                + "\n— install the pinned dependencies (`python3 tasks.py build` does) "
                                  "so that `pagefind[extended]` is present")
     return bundle
+
+
+if __name__ == "__main__":  # python -m casebook.search <site>: index a site built elsewhere (benchmarks)
+    index_site(Path(sys.argv[1]))

@@ -180,11 +180,10 @@ def load_yaml(path: Path, problems: list[Problem], text: str | None = None) -> L
         text = read_text(path, problems)
         if text is None:
             return None
-    cached = cache.load_document(text, _CACHE_VERSION)
+    kept_at = cache.document_path(text, _CACHE_VERSION)
+    cached = cache.load_document(kept_at)
     if cached is not None:  # this exact text loaded cleanly before: same data, no problems
-        tree = _Tree(text)
-        positions = _Positions(tree)
-        return Loaded(cached, positions, _Positions(tree, keys=True), _Surprises(positions, {}))
+        return _loaded(cached, _Tree(text), {})
     before = len(problems)
     try:
         # anchors and aliases need '&' or '*'; only then is the event stream scanned for them
@@ -227,8 +226,11 @@ def load_yaml(path: Path, problems: list[Problem], text: str | None = None) -> L
     if len(problems) > before:
         return None
     if not by_node:
-        cache.store_document(text, _CACHE_VERSION, data)
-    tree = _Tree(text, node)
+        cache.store_document(kept_at, data)
+    return _loaded(data, _Tree(text, node), by_node)
+
+
+def _loaded(data, tree: _Tree, by_node: dict[int, str]) -> Loaded:
     positions = _Positions(tree)
     return Loaded(data, positions, _Positions(tree, keys=True), _Surprises(positions, by_node))
 
