@@ -161,6 +161,28 @@ def test_tooltips_on_case_source_and_mechanism_pages_keep_links_and_anchors(site
             assert c.anchor in spage.in_mark_ids
 
 
+def test_annotation_skips_tags_attributes_and_quoted_or_linked_text(library):
+    """Terms are marked only in running text: not in a tag's attributes, nor inside links, headings, marks,
+    quotes or code (nested, or written in upper case), and only the first occurrence on a page is a link."""
+    from casebook.annotate import Annotator
+
+    annotator = Annotator([e for e in library.glossary if e.term in ("红色物业", "两委")])
+    html = ('<h2 id="x">红色物业</h2><p title="红色物业">红色物业与两委</p>'
+            '<blockquote><p>红色物业<blockquote>两委</blockquote>红色物业</p></blockquote>'
+            '<A HREF="#">红色物业</A><MARK>两委</MARK><code>红色物业</code><br/>'
+            '<p>两委，红色物业</p>')
+    out = annotator.annotate(html, "../glossary/")
+    text = re.sub(r"<[^>]*>", "", out)
+    assert re.sub(r"（[^）]*）", "", text) == re.sub(r"<[^>]*>", "", html)  # only markup was added
+    marked = re.findall(r'<(a class="gloss-term"|abbr class="gloss")[^>]*>([^<]*)<', out)
+    # the <p> after the title attribute: first occurrences link; the last <p>: later occurrences are tooltips
+    assert marked == [('a class="gloss-term"', "红色物业"), ('a class="gloss-term"', "两委"),
+                      ('abbr class="gloss"', "两委"), ('abbr class="gloss"', "红色物业")]
+    assert out.startswith('<h2 id="x">红色物业</h2><p title="红色物业"><a class="gloss-term" href="../glossary/#')
+    assert "<blockquote><p>红色物业<blockquote>两委</blockquote>红色物业</p></blockquote>" in out
+    assert '<A HREF="#">红色物业</A><MARK>两委</MARK><code>红色物业</code>' in out
+
+
 def test_longest_term_wins():
     m = Matcher({"民警": "民警", "三长一员一民警": "三长一员一民警", "网格": "网格", "网格长": "网格长"})
     assert [t for _, _, t in m.find("实行三长一员一民警模式,网格长和社区民警")] == ["三长一员一民警", "网格长", "民警"]

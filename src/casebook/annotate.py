@@ -16,10 +16,15 @@ from html import escape
 
 from .glossary import Entry, Matcher, written_forms_of
 
-_TAG = re.compile(r"(<[^>]*>)")
-_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z0-9]+)")
-SKIP = {"a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre", "kbd", "mark", "script", "style", "svg", "abbr",
-        "title", "button", "label", "textarea", "select", "option", "figcaption", "summary", "blockquote"}
+SKIP = ("a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre", "kbd", "mark", "script", "style", "svg", "abbr",
+        "title", "button", "label", "textarea", "select", "option", "figcaption", "summary", "blockquote")
+# an opening or closing tag of a skipped element: as in HTML, the name follows ``<`` or ``</`` directly, and a
+# tag runs to the next ``>``. Names are matched case-insensitively by a second, slower expression, used only
+# on HTML that has an upper-case tag name.
+_SKIP_TAG_PATTERN = r"<(/?)(%s)(?![a-zA-Z0-9])[^>]*>" % "|".join(sorted(SKIP, key=len, reverse=True))
+_SKIP_TAG = re.compile(_SKIP_TAG_PATTERN)
+_SKIP_TAG_ANY_CASE = re.compile(_SKIP_TAG_PATTERN, re.IGNORECASE)
+_UPPER_CASE_TAG = re.compile(r"</?[a-z0-9]*[A-Z]")
 
 
 class Annotator:
@@ -37,62 +42,63 @@ class Annotator:
     def annotate(self, html: str, glossary_url: str) -> str:
         """``glossary_url``: URL of the glossary page relative to this page.
 
-        The text outside skipped elements is joined (NUL-separated, a character no term contains) and
-        searched in one automaton call; the matches are then put back into their text nodes."""
-        out: list[str] = []
-        texts: list[int] = []  # indexes in ``out`` of the text nodes to annotate
-        depth = 0
-        stack: list[str] = []
-        for part in _TAG.split(html):
-            if not part:
-                continue
-            if part.startswith("<"):
-                m = _NAME.match(part)
-                if m and not part.startswith("<!"):
-                    closing, name = m.group(1), m.group(2).lower()
-                    if name in SKIP and not part.endswith("/>"):
-                        if closing:
-                            if stack and stack[-1] == name:
-                                stack.pop()
-                                depth -= 1
-                        else:
-                            stack.append(name)
-                            depth += 1
-            elif not depth and "\x00" not in part:
-                texts.append(len(out))
-            out.append(part)
-        if not texts:
-            return html
-        joined = "\x00".join(out[i] for i in texts)
-        matches = self.matcher.find(joined)
+        The automaton searches the whole HTML once. No term contains ``<`` or ``>``, so no match crosses a tag;
+        a match is kept if it lies in text (not inside a tag) outside every skipped element. Only the tags of
+        skipped elements are looked at, by one regular expression, so the cost does not grow with every tag."""
+        matches = self.matcher.find(html)
         if not matches:
             return html
-        starts, offset = [], 0  # where each text node begins in ``joined``
-        for i in texts:
-            starts.append(offset)
-            offset += len(out[i]) + 1
-        by_node: dict[int, list[tuple[int, int, str]]] = {}
-        for start, end, term in matches:
-            k = bisect_right(starts, start) - 1
-            by_node.setdefault(k, []).append((start - starts[k], end - starts[k], term))
+        skipped = _skipped_ranges(html)  # [start, end) pairs, flattened and ascending
+        pieces: list[str] = []
+        pos = 0
         linked: set[str] = set()
-        for k in sorted(by_node):
-            out[texts[k]] = self._mark(out[texts[k]], by_node[k], glossary_url, linked)
-        return "".join(out)
-
-    def _mark(self, text: str, matches, url: str, linked: set[str]) -> str:
-        pieces, pos = [], 0
         for start, end, term in matches:
-            e = self.entries[term]
-            pieces.append(text[pos:start])
-            word = text[start:end]
-            tip = self.tips[term]
-            if term not in linked:
-                linked.add(term)
-                pieces.append(f'<a class="gloss-term" href="{url}#{e.anchor}" title="{tip}">{word}</a>'
-                              f'<span class="print-pinyin">（{self.pinyin[term]}）</span>')
-            else:
-                pieces.append(f'<abbr class="gloss" title="{tip}">{word}</abbr>')
+            if bisect_right(skipped, start) % 2 or _inside_tag(html, start):
+                continue
+            pieces.append(html[pos:start])
+            pieces.append(self._mark(html[start:end], term, glossary_url, linked))
             pos = end
-        pieces.append(text[pos:])
+        if not pieces:
+            return html
+        pieces.append(html[pos:])
         return "".join(pieces)
+
+    def _mark(self, word: str, term: str, url: str, linked: set[str]) -> str:
+        """The first occurrence of a term on a page links to the glossary; later ones get a tooltip."""
+        tip = self.tips[term]
+        if term in linked:
+            return f'<abbr class="gloss" title="{tip}">{word}</abbr>'
+        linked.add(term)
+        return (f'<a class="gloss-term" href="{url}#{self.entries[term].anchor}" title="{tip}">{word}</a>'
+                f'<span class="print-pinyin">（{self.pinyin[term]}）</span>')
+
+
+def _inside_tag(html: str, pos: int) -> bool:
+    """Whether ``pos`` lies between a tag's ``<`` and its ``>``."""
+    return html.rfind("<", 0, pos) > html.rfind(">", 0, pos) and html.find(">", pos) != -1
+
+
+def _skipped_ranges(html: str) -> list[int]:
+    """Where skipped elements (and what they contain) lie: [start, end, start, end, ...], ascending.
+
+    Elements nest as a stack of open skipped tags; a closing tag that does not close the innermost open one
+    is ignored, and so is a self-closing tag."""
+    bounds: list[int] = []
+    stack: list[str] = []
+    pattern = _SKIP_TAG_ANY_CASE if _UPPER_CASE_TAG.search(html) else _SKIP_TAG
+    for m in pattern.finditer(html):
+        if m.group(0).endswith("/>") or _inside_tag(html, m.start()):
+            continue
+        closing, name = m.group(1, 2)
+        name = name.lower()
+        if not closing:
+            if not stack:
+                bounds.append(m.start())
+            stack.append(name)
+        elif stack and stack[-1] == name:
+            stack.pop()
+            if not stack:
+                bounds.append(m.end())
+    if stack:
+        bounds.append(len(html))
+    return bounds
