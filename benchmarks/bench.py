@@ -43,7 +43,10 @@ REPEAT = 1  # runs per measurement; the fastest counts (set by --repeat)
 
 def measure(cmd: list[str], cwd: Path, **env: str) -> dict:
     """One command in a fresh process, REPEAT times: the fastest run's time, the largest peak memory."""
-    runs = [_measure_once(cmd, cwd, env) for _ in range(REPEAT)]
+    return _best([_measure_once(cmd, cwd, env) for _ in range(REPEAT)])
+
+
+def _best(runs: list[dict]) -> dict:
     best = min(runs, key=lambda r: r["seconds"])
     return dict(best, max_rss_mb=max(r["max_rss_mb"] for r in runs), runs=[round(r["seconds"], 2) for r in runs])
 
@@ -82,20 +85,28 @@ def run_size(n: int, work: Path, root: Path = ROOT, keep: bool = False) -> dict:
     lib = generate(n, work / f"lib{n}", root)
     # without the cache (casebook.cache): every YAML file parsed, every library answer computed
     check_cold = measure([sys.executable, "-m", "casebook", "--root", lib, "check"], lib, CASEBOOK_NO_CACHE="1")
-    # the first build run fills the cache for this library; `check` after it is what an editor sees on a re-run
-    full = measure([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", lib / "mkdocs.yml",
-                    "-d", work / f"site{n}"], lib)
-    check = measure([sys.executable, "-m", "casebook", "--root", lib, "check"], lib)
     base_proj = work / f"base{n}"
+    # without the cache, so that the first build below still finds it empty
     subprocess.run([sys.executable, str(HERE / "export_markdown.py"), str(lib), str(base_proj)], check=True,
-                   env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
-    base = measure([sys.executable, "-m", "mkdocs", "build", "-q", "-f", base_proj / "mkdocs.yml",
-                    "-d", work / f"basesite{n}"], base_proj)
+                   env=dict(os.environ, NO_MKDOCS_2_WARNING="1", CASEBOOK_NO_CACHE="1"))
+    build_cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", lib / "mkdocs.yml",
+                 "-d", work / f"site{n}"]
+    base_cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", base_proj / "mkdocs.yml",
+                "-d", work / f"basesite{n}"]
     # the same search bundle, made the way a plain MkDocs site would: the Pagefind CLI after the build
-    if (work / f"site{n}" / "pagefind").exists():
-        pf = measure([sys.executable, "-m", "casebook.search", work / f"basesite{n}"], base_proj)
-        base = {"seconds": base["seconds"] + pf["seconds"], "max_rss_mb": max(base["max_rss_mb"], pf["max_rss_mb"]),
-                "runs": base.get("runs")}
+    index_cmd = [sys.executable, "-m", "casebook.search", work / f"basesite{n}"]
+    # Builds and baselines alternate, so that a slow minute on a shared machine slows both alike; the first
+    # build fills the cache for this library (its time is reported as the first build).
+    builds, bases = [], []
+    for _ in range(REPEAT):
+        builds.append(_measure_once(build_cmd, lib, {}))
+        base = _measure_once(base_cmd, base_proj, {})
+        pf = _measure_once(index_cmd, base_proj, {})
+        bases.append({"seconds": base["seconds"] + pf["seconds"],
+                      "max_rss_mb": max(base["max_rss_mb"], pf["max_rss_mb"])})
+    full, base = _best(builds), _best(bases)
+    # `check` after the build is what an editor sees on a re-run
+    check = measure([sys.executable, "-m", "casebook", "--root", lib, "check"], lib)
     site = work / f"site{n}"
     pages = sum(1 for _ in site.rglob("index.html"))
     first_case = sorted(p.name for p in (lib / "cases").iterdir())[0]
@@ -109,6 +120,7 @@ def run_size(n: int, work: Path, root: Path = ROOT, keep: bool = False) -> dict:
         "build_runs": full.get("runs"), "baseline_runs": base.get("runs"),
         "baseline_s": round(base["seconds"], 2),
         "ratio": round(full["seconds"] / base["seconds"], 3),
+        "pair_ratios": [round(b["seconds"] / a["seconds"], 3) for b, a in zip(builds, bases)],
         "build_first_run_s": round(full["runs"][0], 2),
         "check_s": round(check["seconds"], 2),
         "check_no_cache_s": round(check_cold["seconds"], 2),
@@ -139,7 +151,7 @@ def machine() -> str:
 def report_md(rows: list[dict], meta: dict) -> str:
     lines = ["# Build benchmark", "", f"Machine: {meta['machine']}  ", f"Date: {meta['date']}", "",
              "Each step runs in a fresh process; with `--repeat K` the fastest of its K runs counts (all runs are in "
-             "report.json). *Baseline* = the same generated pages written out once as Markdown and built by MkDocs + "
+             "report.json), and the K builds alternate with the K baselines. *Baseline* = the same generated pages written out once as Markdown and built by MkDocs + "
              "Material without our hooks, then indexed by the same Pagefind step. The benchmark has its own cache "
              "folder (casebook.cache), empty at the start: *first build* is the first run on a new library (every "
              "YAML file parsed); *check* runs after the build, as an editor re-running it would; *check, no cache* "

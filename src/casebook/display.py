@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 
 from .numbers import format_value
 
@@ -72,15 +71,17 @@ def when_text(record_data) -> str:
     return "，".join(parts)
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!-])")
+# HTML specials become entities; Markdown's backslash-escapable punctuation gets a backslash
+_MD_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", **{ch: "\\" + ch for ch in "\\`*_{}[]()#+!-"}}
+_MD_TEXT = str.maketrans(_MD_ESCAPES)
+_MD_CELL = str.maketrans({**_MD_ESCAPES, "|": "\\|", "\n": " "})
 
 
 def md_escape(text: str) -> str:
     """Escape text so Markdown shows it literally (HTML specials become entities)."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    return text.translate(_MD_TEXT)
 
 
 def md_cell(text: str) -> str:
     """Text safe inside a Markdown table cell."""
-    return md_escape(text).replace("|", "\\|").replace("\n", " ")
+    return text.translate(_MD_CELL)

@@ -24,16 +24,18 @@ class BackRef:
     url: str  # relative to the source page
 
 
-def _visible(text: str) -> list[bool]:
-    keep = [True] * len(text)
+def _visible(text: str) -> list[bool] | None:
+    """Which characters are shown (not pinyin artifacts); None when all are."""
+    keep = None
     for m in PINYIN_ARTIFACT.finditer(text):
-        for i in range(m.start(), m.end()):
-            keep[i] = False
+        if keep is None:
+            keep = [True] * len(text)
+        keep[m.start():m.end()] = [False] * (m.end() - m.start())
     return keep
 
 
-def _clean(raw: str, keep: list[bool], a: int, b: int, simplified: bool) -> str:
-    text = "".join(ch for ch, k in zip(raw[a:b], keep[a:b]) if k)
+def _clean(raw: str, keep: list[bool] | None, a: int, b: int, simplified: bool) -> str:
+    text = raw[a:b] if keep is None else "".join(ch for ch, k in zip(raw[a:b], keep[a:b]) if k)
     if simplified:
         text = to_simplified(text)
     return md_escape(text)
