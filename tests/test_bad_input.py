@@ -282,6 +282,27 @@ def m_h1_in_narrative(p):
     return rf"{NARR}:1:1: a first-level heading in the narrative — the page title comes from case\.yaml"
 
 
+def _break_yaml(p, rel: str) -> str:
+    """An unclosed flow sequence at the end of a data file: the whole file fails to parse."""
+    path = p / rel
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "oops: [\n", encoding="utf-8")
+    line = text.count("\n") + 2  # libyaml reports the line after the unclosed bracket
+    return rf"{rel}:{line}:1: invalid YAML: did not find expected node content"
+
+
+def m_indicators_not_yaml(p):
+    return _break_yaml(p, "data/indicators.yaml")
+
+
+def m_mechanisms_not_yaml(p):
+    return _break_yaml(p, "data/mechanisms.yaml")
+
+
+def m_glossary_not_yaml(p):
+    return _break_yaml(p, "data/glossary.yaml")
+
+
 def _narrative(p, snippet: str, message: str, offset: int = 0):
     line = edit(p, NARR, "划分网格，党员进社区。", f"划分网格，{snippet}党员进社区。")
     col = len("划分网格，") + 1 + offset
@@ -318,6 +339,21 @@ def test_mistake_is_reported_exactly_and_nothing_is_built(name, tmp_path):
     assert "Traceback" not in output
     assert re.search(expected, output, re.MULTILINE), output
     assert not site.exists(), "the build must not publish anything when the check fails"
+
+
+@pytest.mark.parametrize("name", ["indicators_not_yaml", "mechanisms_not_yaml", "glossary_not_yaml"])
+def test_a_data_file_that_does_not_parse_is_one_problem_not_a_cascade(name, tmp_path):
+    """Cases that refer to indicators or mechanisms of a file that did not load are not reported as wrong:
+    the one message is the file's own."""
+    project = base(tmp_path)
+    # links to pages that exist only when the data files load
+    edit(project, NARR, "划分网格，", "划分[网格](../mechanisms/grid_governance.md)，比较见[网格治理](../compare/grid.md)，")
+    assert run_check(project).returncode == 0
+    expected = MISTAKES[name](project)
+    result = run_check(project)
+    assert result.returncode == 1
+    assert re.match(expected, result.stderr.splitlines()[0]), result.stderr
+    assert "1 problem(s) found" in result.stderr, result.stderr[-3000:]
 
 
 def test_all_problems_are_reported_in_one_run(tmp_path):

@@ -361,9 +361,11 @@ def load_case(folder: Path, indicators: dict[str, IndicatorDef], problems: list[
     for i, v in enumerate(case.indicators):
         definition = indicators.get(v.indicator)
         if definition is None:
-            kl, kc = loaded.where(("indicators", i, "indicator"))
-            problems.append(Problem(yaml_path, kl, kc, f"unknown indicator '{v.indicator}'",
-                                    did_you_mean(v.indicator, indicators) + " (indicators are defined in data/indicators.yaml)"))
+            if indicators:  # none at all: data/indicators.yaml did not load, and that is the problem reported
+                kl, kc = loaded.where(("indicators", i, "indicator"))
+                problems.append(Problem(yaml_path, kl, kc, f"unknown indicator '{v.indicator}'",
+                                        did_you_mean(v.indicator, indicators)
+                                        + " (indicators are defined in data/indicators.yaml)"))
             continue
         key = (v.indicator, v.scope)
         if key in seen:
@@ -397,10 +399,11 @@ def load_case(folder: Path, indicators: dict[str, IndicatorDef], problems: list[
     for i, tag in enumerate(case.mechanisms):
         definition = (mechanisms or {}).get(tag.mechanism)
         if definition is None:
-            problems.append(Problem(yaml_path, *loaded.where(("mechanisms", i, "mechanism")),
-                                    f"unknown mechanism '{tag.mechanism}'",
-                                    did_you_mean(tag.mechanism, mechanisms or {}) +
-                                    " (mechanisms are defined in data/mechanisms.yaml)"))
+            if mechanisms:  # none at all: data/mechanisms.yaml did not load, and that is the problem reported
+                problems.append(Problem(yaml_path, *loaded.where(("mechanisms", i, "mechanism")),
+                                        f"unknown mechanism '{tag.mechanism}'",
+                                        did_you_mean(tag.mechanism, mechanisms) +
+                                        " (mechanisms are defined in data/mechanisms.yaml)"))
             continue
         if tag.mechanism in seen_mechanisms:
             problems.append(Problem(yaml_path, *loaded.where(("mechanisms", i, "mechanism")),
@@ -486,8 +489,11 @@ class _Named:
         self.id = name
 
 
-def known_pages(root: Path, folders: list[Path], groups, indicators: dict, mechanisms: dict) -> set[str]:
-    """The pages narratives may link to, known before any case is loaded (one per case folder)."""
+def known_pages(root: Path, folders: list[Path], groups, indicators: dict, mechanisms: dict) -> set[str] | None:
+    """The pages narratives may link to, known before any case is loaded (one per case folder); None when
+    indicators or mechanisms did not load, so that links to their pages are not all reported as dead."""
+    if not indicators or not mechanisms:
+        return None
     return site_pages(root, [_Named(p.name) for p in folders], groups, indicators, mechanisms)
 
 
@@ -557,7 +563,7 @@ def load_glossary(root: Path, mechanisms: dict, cases: list[CaseRecord], problem
         else:
             syllables = readings[t.term]
         for j, m in enumerate(t.mechanisms):
-            if m not in mechanisms:
+            if mechanisms and m not in mechanisms:
                 ml, mc = loaded.where(("terms", i, "mechanisms", j))
                 problems.append(Problem(path, ml, mc, f"unknown mechanism '{m}'", did_you_mean(m, mechanisms)))
         anchor = anchor_for(t.term)
