@@ -38,3 +38,27 @@ def test_baseline_export_has_every_generated_page(tmp_path):
     # the baseline pages are the same Markdown our hooks hand to MkDocs
     some = sorted(build.pages)[len(build.pages) // 2]
     assert (base / "docs" / some).read_text(encoding="utf-8") == build.pages[some]
+
+
+def test_timed_build_times_our_hooks_and_keeps_mkdocs_exit_status(tmp_path):
+    """timed_build.py: the hooks' import and on_config are timed even when the build is aborted, and an aborted
+    build still exits 1 with MkDocs' message (the benchmark must not time a failed build as a fast one)."""
+    import json
+    import os
+
+    from conftest import copy_project
+
+    project = copy_project(tmp_path / "project")
+    with open(project / "data" / "indicators.yaml", "a", encoding="utf-8") as f:
+        f.write("oops: [\n")
+    times = tmp_path / "times.json"
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "timed_build.py"), str(times), "--strict",
+                             "-q", "-f", str(project / "mkdocs.yml"), "-d", str(tmp_path / "site")],
+                            capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    assert result.returncode == 1
+    output = result.stdout + result.stderr  # where `mkdocs build` writes it
+    assert "data/indicators.yaml:" in output and "nothing was built" in output, output
+    data = json.loads(times.read_text())
+    assert data["hooks_import_s"] > 0 and data["events"]["config"] > 0
+    assert data["total_s"] > data["hooks_import_s"] + data["events"]["config"]
+    assert not (tmp_path / "site").exists()
