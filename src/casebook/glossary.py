@@ -192,11 +192,13 @@ class Matcher:
 
     def __init__(self, forms: dict[str, str]):
         """``forms``: written form -> term it stands for."""
-        from ahocorasick_rs import AhoCorasick, MatchKind
+        from ahocorasick_rs import AhoCorasick, Implementation, MatchKind
 
         self.patterns = sorted(f for f in forms if f)
         self.terms = [forms[f] for f in self.patterns]
-        self.longest = AhoCorasick(self.patterns, matchkind=MatchKind.LeftmostLongest) if self.patterns else None
+        # a DFA: larger than the default automaton, but a glossary is small and pages are searched often
+        self.longest = AhoCorasick(self.patterns, matchkind=MatchKind.LeftmostLongest,
+                                   implementation=Implementation.DFA) if self.patterns else None
         self.standard = AhoCorasick(self.patterns) if self.patterns else None
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
