@@ -100,11 +100,12 @@ def run_size(n: int, work: Path, root: Path = ROOT, keep: bool = False) -> dict:
     subprocess.run([sys.executable, str(HERE / "export_markdown.py"), str(lib), str(base_proj)], check=True,
                    env=dict(os.environ, NO_MKDOCS_2_WARNING="1", CASEBOOK_NO_CACHE="1"))
     times = work / f"times{n}.json"
-    # both builds run through timed_build.py, which also times our hooks inside the build process
+    # both builds run through timed_build.py, which also times our hooks inside the build process (the
+    # baseline, which has none, so that both carry the same wrapper)
     build_cmd = [sys.executable, HERE / "timed_build.py", times, "--strict", "-q", "-f", lib / "mkdocs.yml",
                  "-d", work / f"site{n}"]
-    base_cmd = [sys.executable, HERE / "timed_build.py", times, "-q", "-f", base_proj / "mkdocs.yml",
-                "-d", work / f"basesite{n}"]
+    base_cmd = [sys.executable, HERE / "timed_build.py", work / f"times{n}-baseline.json", "-q",
+                "-f", base_proj / "mkdocs.yml", "-d", work / f"basesite{n}"]
     # the same search bundle, made the way a plain MkDocs site would: the Pagefind CLI after the build
     index_cmd = [sys.executable, "-m", "casebook.search", work / f"basesite{n}"]
     # Builds and baselines alternate, so that a slow minute on a shared machine slows both alike; the first

@@ -43,13 +43,12 @@ def _timed_load_hook(self, name, path):
 
 
 def _timed_run_event(self, name, item=None, **kwargs):
-    if not self.events.get(name):
-        return _run_event(self, name, item, **kwargs) if item is not None else _run_event(self, name, **kwargs)
     t = time.perf_counter()
     try:
-        return _run_event(self, name, item, **kwargs) if item is not None else _run_event(self, name, **kwargs)
+        return _run_event(self, name, item, **kwargs)  # item=None is what run_event takes for "no item"
     finally:
-        events[name] = events.get(name, 0.0) + time.perf_counter() - t
+        if self.events.get(name):
+            events[name] = events.get(name, 0.0) + time.perf_counter() - t
 
 
 def main(argv: list[str]) -> int:

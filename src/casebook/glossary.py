@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 _TONE_MARKS = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -192,14 +192,25 @@ class Matcher:
 
     def __init__(self, forms: dict[str, str]):
         """``forms``: written form -> term it stands for."""
-        from ahocorasick_rs import AhoCorasick, Implementation, MatchKind
-
         self.patterns = sorted(f for f in forms if f)
         self.terms = [forms[f] for f in self.patterns]
-        # a DFA: larger than the default automaton, but a glossary is small and pages are searched often
-        self.longest = AhoCorasick(self.patterns, matchkind=MatchKind.LeftmostLongest,
-                                   implementation=Implementation.DFA) if self.patterns else None
-        self.standard = AhoCorasick(self.patterns) if self.patterns else None
+
+    # Each automaton is built when first used: annotation needs only the first, occurrence counts the second.
+    @cached_property
+    def longest(self):
+        """Leftmost-longest matching; a DFA: larger than the default automaton, but a glossary is small and
+        pages are searched often."""
+        from ahocorasick_rs import AhoCorasick, Implementation, MatchKind
+
+        return AhoCorasick(self.patterns, matchkind=MatchKind.LeftmostLongest,
+                           implementation=Implementation.DFA) if self.patterns else None
+
+    @cached_property
+    def standard(self):
+        """Every match, overlapping ones included."""
+        from ahocorasick_rs import AhoCorasick
+
+        return AhoCorasick(self.patterns) if self.patterns else None
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """Non-overlapping matches, the longest term winning: [(start, end, term)] in order."""
