@@ -16,9 +16,27 @@ def _search(browser, server, query: str, path: str = "") -> tuple[list[str], lis
     page.keyboard.press("/")  # Material's shortcut focuses the search box
     page.keyboard.type(query)
     page.wait_for_selector(".pagefind-ui__result-link", timeout=20_000)
-    links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.getAttribute('href'))")
+    links = _settled_links(page)
     page.close()
     return links, hosts
+
+
+def _settled_links(page, timeout_s: float = 20.0) -> list[str]:
+    """The result links once the results stop changing. Pagefind's UI searches as the query is typed and fills
+    in results one by one, so the first links shown can be an earlier, partial list."""
+    import time
+
+    read = "els => els.map(e => e.getAttribute('href'))"
+    deadline = time.monotonic() + timeout_s
+    previous = None
+    while time.monotonic() < deadline:
+        links = page.eval_on_selector_all(".pagefind-ui__result-link", read)
+        loading = page.query_selector(".pagefind-ui__loading") is not None
+        if not loading and links and links == previous:
+            return links
+        previous = links
+        page.wait_for_timeout(300)
+    return previous or []
 
 
 def _pages(links: list[str]) -> list[str]:
