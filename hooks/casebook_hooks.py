@@ -3,30 +3,45 @@
 No logic lives here. Loading, checking and rendering are in ``casebook``;
 these functions only hand its results to MkDocs. State is reset in
 ``on_config`` because hooks stay loaded across ``mkdocs serve`` rebuilds.
+A build (not ``serve``) writes into a staging folder that replaces the site
+folder only when the build succeeded (``casebook.publish``).
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File
+from mkdocs.utils import CountHandler
 
+from casebook.publish import StagedSite
 from casebook.search import SearchIndexError, index_site
 from casebook.site import SiteBuild
 
 _build: SiteBuild | None = None
+_command: str | None = None
+_staged: StagedSite | None = None
+
+
+def on_startup(command, dirty):
+    global _command
+    _command = command
 
 
 def on_config(config):
-    global _build
+    global _build, _staged
     _build = None
     root = Path(config.config_file_path).resolve().parent
     try:
-        _build = SiteBuild.prepare(root)
+        _build = SiteBuild.prepare(root, directory_urls=config.use_directory_urls)
     except SiteBuild.Failed as exc:
         raise Abort(str(exc)) from None
     config["nav"] = _build.nav
+    if _command in ("build", "gh-deploy"):
+        _staged = StagedSite(config.site_dir)
+        config["site_dir"] = _staged.begin()
     return config
 
 
@@ -44,8 +59,22 @@ def on_page_content(html, page, config, files):
 
 
 def on_post_build(config):
+    global _staged
     try:
         index_site(Path(config.site_dir))
     except SearchIndexError as exc:
         raise Abort(str(exc)) from None
+    if _staged is not None:
+        counted = [h for h in logging.getLogger("mkdocs").handlers if isinstance(h, CountHandler)]
+        if any(h.get_counts() for h in counted):  # strict mode will abort: publish nothing
+            _staged.discard()
+        else:
+            _staged.commit()
+        _staged = None
 
+
+def on_build_error(error):
+    global _staged
+    if _staged is not None:
+        _staged.discard()
+        _staged = None

@@ -162,7 +162,7 @@ def test_a_large_library_prints_in_volumes_holding_each_case_once(tmp_path):
     import sys
 
     from conftest import ROOT
-    from casebook.pages import EDITION_CASES_PER_VOLUME
+    from casebook.routes import EDITION_CASES_PER_VOLUME
     from casebook.pdf import handouts
     from casebook.site import SiteBuild
 
@@ -189,6 +189,11 @@ def test_a_large_library_prints_in_volumes_holding_each_case_once(tmp_path):
         assert set(re.findall(r"\]\(\.\./cases/([^).]+)\.md", build.pages[page])) <= own
     assert sorted(printed) == sorted(c.id for c in cases)
     assert "edition-2.md" in build.pages["print/index.md"]
+    from casebook.routes import page_uris
+
+    groups = sorted({v.definition.group for c in cases for v in c.values})
+    assert page_uris([c.id for c in cases], groups, list(build.library.mechanisms),
+                     bool(build.library.glossary)) == set(build.pages)
     # and the PDF list names every volume, in order
     site = tmp_path / "site"
     for page in ["print/edition", "print/edition-1", "print/edition-2", "print/edition-10"]:

@@ -143,11 +143,16 @@ def check_derived(value, stated: dict, path: Path, where, problems: list[Problem
         problems.append(Problem(path, *where(), f"indicator '{value.indicator}': formula uses unknown name {exc}",
                                 "use only the names listed under `inputs:`"))
         return []
-    except (ValueError, SyntaxError, ZeroDivisionError) as exc:
+    except (ValueError, SyntaxError, ArithmeticError, RecursionError, MemoryError) as exc:
         problems.append(Problem(path, *where(), f"indicator '{value.indicator}': formula cannot be computed ({exc})",
                                 "write arithmetic such as 'large / share * 100'"))
         return []
-    rounded = result.quantize(Decimal(1).scaleb(-derived.round), rounding=ROUND_HALF_UP)
+    try:
+        rounded = result.quantize(Decimal(1).scaleb(-derived.round), rounding=ROUND_HALF_UP)
+    except ArithmeticError:
+        problems.append(Problem(path, *where(), f"indicator '{value.indicator}': formula gives {result}, which is "
+                                "not a number that can be a value", "check the formula and its inputs"))
+        return []
     if rounded != as_decimal(value.value):
         problems.append(Problem(path, *where(),
                                 f"indicator '{value.indicator}': formula gives {format_value(rounded)}, "

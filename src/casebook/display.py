@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 
+import html
+import json
+
 from .numbers import format_value
 
 QUALIFIER_ZH = {
@@ -85,3 +88,14 @@ def md_escape(text: str) -> str:
 def md_cell(text: str) -> str:
     """Text safe inside a Markdown table cell."""
     return text.translate(_MD_CELL)
+
+
+def html_text(text: str) -> str:
+    """Text for places MkDocs and the theme put into HTML unescaped (navigation titles)."""
+    return html.escape(text, quote=True)
+
+
+def front_matter_string(text: str) -> str:
+    """A page title for YAML front matter: HTML-escaped (the theme prints titles unescaped into <title> and
+    the header) and written as a JSON string, which YAML reads back unchanged whatever the text holds."""
+    return json.dumps(html_text(text), ensure_ascii=False)

@@ -153,12 +153,26 @@ def bibtex(library: Library) -> dict[str, str]:
     return out
 
 
+# A spreadsheet reads a cell that starts with one of these as a formula (CSV injection). Text cells that
+# start with one get a leading apostrophe, which spreadsheets show as text and do not display (OWASP's rule).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str | int | float:
+    """A cell of a CSV download: numbers as they are, text neutralised if a spreadsheet would run it."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def indicators_csv(rows: list[dict]) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=[c for c, _ in VALUE_COLUMNS], lineterminator="\n")
     writer.writeheader()
     for r in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in r.items()})
+        writer.writerow({k: csv_cell(v) for k, v in r.items()})
     return buf.getvalue()
 
 

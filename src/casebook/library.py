@@ -16,10 +16,16 @@ from pydantic import ValidationError
 
 from .citations import Citation, check_derived, check_value, locate_quote
 from .models import Case, GlossaryFile, IndicatorDef, IndicatorsFile, MechanismDef, MechanismsFile
-from .markdown_safety import broken_links, unsafe_markdown
+from .confine import symlinks_under
+from .links import case_links, check_links, docs_pages, narrative_links
+from .narrative import Narrative, forbidden
+from .routes import DOCS_IN_NAV, page_uris
+from .normalize import to_simplified
 from .problems import Problem, did_you_mean
+from .shapes import ShapeError
 from .sources import SourceText
-from .yamlload import Loaded, load_yaml, read_text
+from .confine import read_bytes
+from .yamlload import Loaded, decode, load_yaml, read_text
 
 INDICATORS_FILE = Path("data") / "indicators.yaml"
 MECHANISMS_FILE = Path("data") / "mechanisms.yaml"
@@ -60,6 +66,7 @@ class CaseRecord:
     values: list[ValueRecord]
     yaml_path: Path
     tags: list[TagRecord] = field(default_factory=list)
+    narrative_doc: Narrative = field(default_factory=lambda: Narrative("", "cases/index.md"))
 
     def citations(self) -> list[Citation]:
         """Every distinct cited passage of this case, in source order."""
@@ -112,6 +119,7 @@ def pydantic_problems(exc: ValidationError, loaded: Loaded, path: Path) -> list[
     problems = []
     for loc, errs in grouped.items():
         err = errs[0]
+        kinds = {e["type"] for e in errs}
         line, col = loaded.where(loc)
         where = ".".join(str(x) for x in loc) or "the file"
         kind = err["type"]
@@ -133,6 +141,17 @@ def pydantic_problems(exc: ValidationError, loaded: Loaded, path: Path) -> list[
             msg = f"{where}: {err['input']!r} is not allowed"
             choices = [c.strip().strip("'") for c in expected.replace(" or ", ",").split(",") if c.strip()]
             hint = did_you_mean(str(err["input"]), choices)
+        elif kinds & {"finite_number"}:
+            msg = f"{where}: {_type_word(err['input'])} is not a finite number"
+            hint = "write the number in digits, e.g. `value: 46`; .nan and .inf are not values"
+        elif kinds & {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
+            bound = next(e for e in errs if e["type"] in {"greater_than_equal", "less_than_equal", "greater_than",
+                                                         "less_than"})
+            msg = f"{where}: {_type_word(bound['input'])} is out of range"
+            hint = f"the value must be {bound['msg'].removeprefix('Input should be ')}"
+        elif kind == "value_error" and isinstance(err.get("ctx", {}).get("error"), ShapeError):
+            shape = err["ctx"]["error"]
+            msg, hint = f"{where}: {shape.message}", shape.hint
         elif kind == "value_error":
             text = err["msg"].removeprefix("Value error, ")
             msg, _, hint = text.partition(": ") if ": " in text else (text, "", "")
@@ -209,7 +228,7 @@ def _allowed_keys(parent_loc) -> list[str]:
 
 def load_indicators(root: Path, problems: list[Problem]) -> tuple[list, dict[str, IndicatorDef]]:
     path = root / INDICATORS_FILE
-    loaded = load_yaml(path, problems)
+    loaded = load_yaml(path, problems, root=root)
     if loaded is None:
         return [], {}
     try:
@@ -228,24 +247,12 @@ def load_indicators(root: Path, problems: list[Problem]) -> tuple[list, dict[str
             gl, gc = loaded.where(("indicators", i, "group"))
             problems.append(Problem(path, gl, gc, f"unknown group '{ind.group}'", did_you_mean(ind.group, groups)))
         indicators[ind.key] = ind
-        _check_texts(loaded, path, ("indicators", i), ind, ("definition", "comparability"), problems)
     return parsed.groups, indicators
-
-
-def _check_texts(loaded: Loaded, path: Path, loc: tuple, obj, names: tuple, problems: list[Problem]) -> None:
-    """Definitions are contributor Markdown too: refuse anything that runs or embeds."""
-    for name in names:
-        text = getattr(obj, name) or ""
-        found: list[Problem] = []
-        unsafe_markdown(text, path, found, 0, 0, what=name)
-        if found:  # look the position up only now: it may mean re-reading the file (see yamlload)
-            line, col = loaded.where(loc + (name,))
-            unsafe_markdown(text, path, problems, line - 1, col - 1, what=name)
 
 
 def load_mechanisms(root: Path, indicators: dict, problems: list[Problem]) -> tuple[list, dict[str, MechanismDef]]:
     path = root / MECHANISMS_FILE
-    loaded = load_yaml(path, problems)
+    loaded = load_yaml(path, problems, root=root)
     if loaded is None:
         return [], {}
     try:
@@ -261,7 +268,6 @@ def load_mechanisms(root: Path, indicators: dict, problems: list[Problem]) -> tu
             problems.append(Problem(path, line, col, f"mechanism '{m.id}' is defined twice", "keep one definition"))
             continue
         mechanisms[m.id] = m
-        _check_texts(loaded, path, ("mechanisms", i), m, ("definition",), problems)
         if m.group not in group_ids:
             line, col = loaded.where(("mechanisms", i, "group"))
             problems.append(Problem(path, line, col, f"unknown group '{m.group}'", did_you_mean(m.group, group_ids)))
@@ -287,15 +293,30 @@ def _furniture_lines(case: Case) -> dict[int, str]:
     return out
 
 
+def report_forbidden(text: str, path: Path, problems: list[Problem]) -> None:
+    """Constructs outside the narrative allowlist, at most one problem per line."""
+    seen_lines: set[int] = set()
+    for offset, message, hint in forbidden(text):
+        line = text.count("\n", 0, offset) + 1
+        if line in seen_lines:
+            continue
+        seen_lines.add(line)
+        col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        problems.append(Problem(path, line, col, message, hint))
+
+
 def load_case(folder: Path, indicators: dict[str, IndicatorDef], problems: list[Problem],
-              mechanisms: dict[str, MechanismDef] | None = None, known: set[str] | None = None) -> CaseRecord | None:
-    """Load and check one case folder; problems are appended, None if unusable."""
+              mechanisms: dict[str, MechanismDef] | None = None,
+              narrative: Narrative | None = None) -> CaseRecord | None:
+    """Load and check one case folder; problems are appended, None if unusable. ``narrative``: the case's
+    narrative if it was loaded already (:func:`load_narrative`), else it is loaded here."""
     yaml_path = folder / "case.yaml"
-    if not yaml_path.exists():
+    root = folder.parent.parent
+    if not yaml_path.exists() and not yaml_path.is_symlink():
         problems.append(Problem(yaml_path, 1, 1, "case folder has no case.yaml",
                                 f"run `casebook new {folder.name}` or remove the folder"))
         return None
-    loaded = load_yaml(yaml_path, problems)
+    loaded = load_yaml(yaml_path, problems, root=root)
     if loaded is None:
         return None
     try:
@@ -309,13 +330,15 @@ def load_case(folder: Path, indicators: dict[str, IndicatorDef], problems: list[
         problems.append(Problem(yaml_path, line, col, f"id '{case.id}' differs from the folder name '{folder.name}'",
                                 f"set `id: {folder.name}` or rename the folder to cases/{case.id}/"))
     # The archived source and its checksum.
-    src_path = folder / case.source.file
-    if not src_path.exists():
+    src_path = folder / case.source.file  # a plain file name (models.Source.file): never a path
+    if not src_path.exists() and not src_path.is_symlink():
         line, col = loaded.where(("source", "file"))
         problems.append(Problem(yaml_path, line, col, f"source file {case.source.file} is missing",
-                                f"copy the source text, unchanged, to {src_path.as_posix()}"))
+                                f"copy the source text, unchanged, to cases/{folder.name}/{case.source.file}"))
         return None
-    raw_bytes = src_path.read_bytes()
+    raw_bytes = read_bytes(src_path, root, "source", problems, yaml_path, loaded.where(("source", "file")))
+    if raw_bytes is None:
+        return None
     digest = hashlib.sha256(raw_bytes).hexdigest()
     if digest != case.source.sha256:
         line, col = loaded.where(("source", "sha256"))
@@ -323,7 +346,7 @@ def load_case(folder: Path, indicators: dict[str, IndicatorDef], problems: list[
                                 f"{case.source.file} has changed: its SHA-256 is {digest}, not the recorded one",
                                 "archived sources must not be edited; restore the original file "
                                 "(or, for a new source, record this checksum)"))
-    raw = read_text(src_path, problems)
+    raw = decode(raw_bytes, src_path, problems)
     if raw is None:
         return None
     source = SourceText.parse(raw, _furniture_lines(case))
@@ -367,6 +390,13 @@ def load_case(folder: Path, indicators: dict[str, IndicatorDef], problems: list[
                                         did_you_mean(v.indicator, indicators)
                                         + " (indicators are defined in data/indicators.yaml)"))
             continue
+        units = [definition.unit, *definition.other_units]
+        if v.unit not in units and to_simplified(v.unit) not in units:
+            problems.append(Problem(yaml_path, *loaded.where(("indicators", i, "unit")),
+                                    f"indicator '{v.indicator}': unit '{v.unit}' is not one of its units "
+                                    f"({', '.join(units)})",
+                                    f"write the value in one of them; if the indicator really counts the same thing "
+                                    f"in {v.unit}, add it to `other_units` of '{v.indicator}' in data/indicators.yaml"))
         key = (v.indicator, v.scope)
         if key in seen:
             problems.append(Problem(yaml_path, *loaded.where(("indicators", i)),
@@ -425,39 +455,61 @@ def load_case(folder: Path, indicators: dict[str, IndicatorDef], problems: list[
             closest = source.closest(item.quote)
             hint = f"closest passage is ¶{closest[0].number}: “{closest[1][:60]}”" if closest else "copy it verbatim"
             problems.append(Problem(yaml_path, ql, qc, "uncoded: quote not found in the source", hint))
-    narrative_path = folder / "case.md"
-    narrative = ""
-    if not narrative_path.exists():
-        problems.append(Problem(narrative_path, 1, 1, "case.md (the narrative) is missing",
-                                "write the editor's narrative: background, measures, results, what the source does not say"))
-    else:
-        narrative = read_text(narrative_path, problems) or ""
-        unsafe_markdown(narrative, narrative_path, problems)
-        if known is not None:
-            broken_links(narrative, narrative_path, f"cases/{folder.name}.md", known, problems)
-        if not narrative.strip():
-            problems.append(Problem(narrative_path, 1, 1, "the narrative is empty",
-                                    "write background, measures, results and what the source does not say"))
-        for n, line in enumerate(narrative.splitlines(), start=1):
-            if line.startswith("# "):
-                problems.append(Problem(narrative_path, n, 1, "a first-level heading in the narrative",
-                                        "the page title comes from case.yaml; start headings at '## '"))
     if len(problems) > before:
         return None
-    return CaseRecord(case.id, folder, case, narrative, source, values, yaml_path, tags)
+    if narrative is None:
+        narrative = load_narrative(folder, problems)
+    return CaseRecord(case.id, folder, case, narrative.text, source, values, yaml_path, tags, narrative)
 
 
-def site_pages(root: Path, cases, groups, indicators: dict, mechanisms: dict) -> set[str]:
-    """Every page the site will have: hand-written docs and generated pages (``cases``: objects with .id)."""
-    pages = {p.relative_to(root / "docs").as_posix() for p in (root / "docs").rglob("*.md")} \
-        if (root / "docs").is_dir() else set()
-    pages |= {"index.md", "cases/index.md", "mechanisms/index.md", "compare/index.md", "downloads.md",
-              "glossary.md"}
-    for c in cases:
-        pages |= {f"cases/{c.id}.md", f"sources/{c.id}.md"}
-    pages |= {f"mechanisms/{m}.md" for m in mechanisms}
-    pages |= {f"compare/{g.id}.md" for g in groups}
-    return pages
+def load_narrative(folder: Path, problems: list[Problem]) -> Narrative:
+    """The case's narrative (case.md), converted; read and checked even when case.yaml has problems, so that
+    every problem of a case is reported in one run."""
+    path = folder / "case.md"
+    text = None
+    if not path.exists() and not path.is_symlink():
+        problems.append(Problem(path, 1, 1, "case.md (the narrative) is missing",
+                                "write the editor's narrative: background, measures, results, what the source does not say"))
+    else:
+        text = read_text(path, problems, folder.parent.parent, "narrative")
+        if text is not None:
+            report_forbidden(text, path, problems)
+            if not text.strip():
+                problems.append(Problem(path, 1, 1, "the narrative is empty",
+                                        "write background, measures, results and what the source does not say"))
+    return Narrative(text or "", f"cases/{folder.name}.md")
+
+
+def case_folders(root: Path, problems: list[Problem]) -> list[Path]:
+    """The case folders under cases/; everything else there is reported, never skipped silently."""
+    import re as _re
+
+    cases_dir = root / CASES_DIR
+    if cases_dir.is_symlink() or not cases_dir.is_dir():
+        problems.append(Problem(cases_dir, 1, 1, "no cases/ folder" if not cases_dir.is_symlink() else
+                                "cases/ is a symbolic link", "add a case with `casebook new <slug>`"))
+        return []
+    folders = []
+    for entry in sorted(cases_dir.iterdir()):
+        if entry.is_symlink():
+            problems.append(Problem(entry, 1, 1, "is a symbolic link, not a case folder",
+                                    "commit the case folder itself; links could read files outside the repository"))
+        elif not entry.is_dir():
+            problems.append(Problem(entry, 1, 1, "is a file directly in cases/, where only case folders belong",
+                                    f"move it into a case folder or delete it"))
+        elif entry.name.startswith("."):
+            problems.append(Problem(entry, 1, 1, f"folder '{entry.name}' starts with '.', so it cannot be a case",
+                                    f"rename it to the case id, e.g. cases/{entry.name.lstrip('.') or 'newcity'}/, "
+                                    "or delete it"))
+        elif not _re.fullmatch(r"[a-z][a-z0-9-]{0,39}", entry.name):
+            problems.append(Problem(entry, 1, 1, f"folder name '{entry.name}' is not a case id",
+                                    "name the folder with lower-case latin letters, digits and '-', e.g. "
+                                    "cases/xiamen/, and set the same `id:` in its case.yaml"))
+        else:
+            folders.append(entry)
+    if not folders and not problems:
+        problems.append(Problem(cases_dir, 1, 1, "no case folders found", "add a case with `casebook new <slug>`"))
+    return folders
 
 
 def _check_duplicate_ids(folders: list[Path], problems: list[Problem]) -> None:
@@ -467,9 +519,12 @@ def _check_duplicate_ids(folders: list[Path], problems: list[Problem]) -> None:
     seen: dict[str, Path] = {}
     for folder in folders:
         path = folder / "case.yaml"
+        raw = read_bytes(path, folder.parent.parent, "yaml", [])
+        if raw is None:
+            continue
         try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
             continue
         m = _re.search(r"^id:\s*['\"]?([^'\"\s#]+)", text, _re.MULTILINE)
         if not m:
@@ -484,19 +539,6 @@ def _check_duplicate_ids(folders: list[Path], problems: list[Problem]) -> None:
             seen[case_id] = path
 
 
-class _Named:
-    def __init__(self, name: str):
-        self.id = name
-
-
-def known_pages(root: Path, folders: list[Path], groups, indicators: dict, mechanisms: dict) -> set[str] | None:
-    """The pages narratives may link to, known before any case is loaded (one per case folder); None when
-    indicators or mechanisms did not load, so that links to their pages are not all reported as dead."""
-    if not indicators or not mechanisms:
-        return None
-    return site_pages(root, [_Named(p.name) for p in folders], groups, indicators, mechanisms)
-
-
 def load_library(root: Path) -> tuple[Library, list[Problem]]:
     """Load the whole library under ``root``; return it and every problem found."""
     root = Path(root)
@@ -504,34 +546,62 @@ def load_library(root: Path) -> tuple[Library, list[Problem]]:
     groups, indicators = load_indicators(root, problems)
     mechanism_groups, mechanisms = load_mechanisms(root, indicators, problems)
     cases: list[CaseRecord] = []
-    cases_dir = root / CASES_DIR
-    folders = sorted(p for p in cases_dir.iterdir() if p.is_dir() and not p.name.startswith(".")) \
-        if cases_dir.is_dir() else []
-    if not folders:
-        problems.append(Problem(cases_dir, 1, 1, "no case folders found", "add a case with `casebook new <slug>`"))
-    known = known_pages(root, folders, groups, indicators, mechanisms)
+    problems.extend(symlinks_under(root, PUBLISHED_FOLDERS))
+    folders = case_folders(root, problems)
+    links = []
     for folder in folders:
-        record = load_case(folder, indicators, problems, mechanisms, known)
+        narrative = load_narrative(folder, problems)
+        record = load_case(folder, indicators, problems, mechanisms, narrative)
         if record is not None:
             cases.append(record)
+        links.append(case_links(record) if record is not None else narrative_links(folder, narrative))
     _check_duplicate_ids(folders, problems)
-    glossary = load_glossary(root, mechanisms, cases, problems) if (root / GLOSSARY_FILE).exists() else []
+    glossary_problems: list[Problem] = []
+    glossary = load_glossary(root, mechanisms, cases, glossary_problems, complete=len(cases) == len(folders)) \
+        if (root / GLOSSARY_FILE).exists() else []
+    problems.extend(glossary_problems)
+    library_links(root, folders, links, indicators, mechanisms,
+                  None if glossary_problems else glossary, problems)
     return Library(root, groups, indicators, cases, mechanisms, mechanism_groups, glossary), problems
 
 
+# Folders MkDocs reads and publishes from: no symbolic link may be in them.
+PUBLISHED_FOLDERS = ("docs", "templates", "overrides")
+
+
+def library_links(root: Path, folders: list[Path], cases: list, indicators: dict, mechanisms: dict,
+                  glossary: list | None, problems: list[Problem]) -> None:
+    """The link check over every narrative and hand-written page, once every case has been loaded.
+
+    Skipped when indicators or mechanisms did not load (their pages are unknown, and every link to them would
+    be reported as dead: the file's own problem is the one to fix first)."""
+    if not indicators or not mechanisms:
+        return
+    used_groups = sorted({indicators[k].group for c in cases for k in c.indicators if k in indicators})
+    has_glossary = (root / GLOSSARY_FILE).exists()
+    docs = docs_pages(root, problems)
+    for uri, (path, _) in docs.items():
+        if uri not in DOCS_IN_NAV:
+            problems.append(Problem(path, 1, 1, "this page is not in the site's navigation",
+                                    "add it to DOCS_IN_NAV in src/casebook/routes.py, or move it out of docs/"))
+    pages = page_uris([f.name for f in folders], used_groups, list(mechanisms), has_glossary) | set(docs)
+    check_links(root, cases, pages, indicators, mechanisms, glossary, problems, docs)
+
+
 def load_glossary(root: Path, mechanisms: dict, cases: list[CaseRecord], problems: list[Problem],
-                  occurrences: dict[str, dict[str, int | None]] | None = None) -> list:
+                  occurrences: dict[str, dict[str, int | None]] | None = None, complete: bool = True) -> list:
     """Glossary entries with pinyin, order and computed occurrences; problems appended.
 
     ``occurrences`` (case id -> term -> first ¶) may be given when the cases were scanned elsewhere
-    (the parallel check); otherwise ``cases`` are scanned here."""
+    (the parallel check); otherwise ``cases`` are scanned here. ``complete``: every case folder loaded; if
+    one did not, a term found in no case is not reported (it may occur in the case that failed)."""
     from .glossary import Entry, Matcher, Occurrence, anchor_for, is_han, pypinyin_reading, section_of, sort_key, \
         sort_text, stroke_counts, written_forms_of
     from .cache import pinyin_readings
     from .normalize import normalize
 
     path = root / GLOSSARY_FILE
-    loaded = load_yaml(path, problems)
+    loaded = load_yaml(path, problems, root=root)
     if loaded is None:
         return []
     try:
@@ -572,7 +642,6 @@ def load_glossary(root: Path, mechanisms: dict, cases: list[CaseRecord], problem
                                     "merge the two terms or make them differ in their characters"))
             continue
         anchors[anchor] = t.term
-        _check_texts(loaded, path, ("terms", i), t, ("definition",), problems)
         entries[t.term] = Entry(t, syllables, anchor, sort_key(t.term, syllables, strokes),
                                 section_of(t.term, syllables))
         for form in written[i]:
@@ -592,12 +661,13 @@ def load_glossary(root: Path, mechanisms: dict, cases: list[CaseRecord], problem
         occurrences = {case.id: term_occurrences(case, matcher) for case in cases}
     for case_id, found in occurrences.items():
         for term, para in found.items():
-            entries[term].occurrences.append(Occurrence(case_id, para))
+            if term in entries:  # an entry with a problem (reported above) is not listed
+                entries[term].occurrences.append(Occurrence(case_id, para))
     loaded_terms = parsed.terms
     n_cases = len(occurrences)
     for i, t in enumerate(loaded_terms):
         e = entries.get(t.term)
-        if e is not None and not e.occurrences and n_cases:
+        if e is not None and not e.occurrences and n_cases and complete:
             line, col = loaded.where(("terms", i, "term"))
             problems.append(Problem(path, line, col, f"term '{t.term}' occurs in no case's source or narrative",
                                     "check the spelling (Simplified characters), add an alias, or remove the term"))
@@ -610,7 +680,7 @@ def glossary_forms(root: Path) -> dict[str, str]:
     from .normalize import normalize
 
     problems: list[Problem] = []
-    loaded = load_yaml(root / GLOSSARY_FILE, problems)
+    loaded = load_yaml(root / GLOSSARY_FILE, problems, root=root)
     if loaded is None:
         return {}
     try:

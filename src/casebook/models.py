@@ -11,9 +11,15 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$", description="lower-case latin letters, digits and '-'")]
-Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", description="lower-case latin letters, digits and '_'")]
-Lines = Annotated[str, Field(pattern=r"^\d+(-\d+)?$", description="a line number of source.txt, or a range '23-29'")]
+from .shapes import FileName, Line, Name, Pinyin, Quote, Text, Unit, Year
+
+Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,39}$", description="lower-case latin letters, digits and '-'")]
+Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,59}$", description="lower-case latin letters, digits and '_'")]
+Lines = Annotated[str, Field(pattern=r"^\d{1,6}(-\d{1,6})?$", description="a line number of source.txt, or a range '23-29'")]
+Formula = Annotated[str, Field(pattern=r"^[a-z0-9_ .+*/()-]{1,200}$",
+                                description="arithmetic: input names, numbers, + - * / and parentheses")]
+FormulaName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+MAX_VALUE = 1e13  # larger numbers are typing mistakes (the largest sums in the sources are in 亿元)
 Qualifier = Literal["exact", "more_than", "about", "at_least", "less_than", "at_most"]
 
 
@@ -28,34 +34,34 @@ class Furniture(_Strict):
     kind: Literal["page_furniture", "caption", "boilerplate"] = Field(
         description="page_furniture: newspaper page/navigation lines; caption: a photo caption; "
                     "boilerplate: web-page text such as editor credits or QR-code prompts")
-    note: str | None = None
+    note: Text | None = None
 
 
 class Defect(_Strict):
-    """A known defect of the archived text (see PRIMER.md)."""
+    """A known defect of the archived text: a fault of the file as received, described so readers can judge it."""
 
     kind: Literal["caption_splice", "broken_paragraph", "broken_heading", "garbled", "missing_text",
                   "pinyin_artifacts", "split_value", "other"]
     lines: Lines | None = None
-    note: str
+    note: Text
 
 
 class Source(_Strict):
     """The archived source: its file, checksum and what the text itself says about it."""
 
-    file: str = Field("source.txt", description="file name inside the case folder")
+    file: FileName = Field("source.txt", description="plain file name inside the case folder, e.g. source.txt")
     sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] = Field(
         description="SHA-256 of the file; `casebook check` prints the right value if it differs")
-    title: str | None = Field(description="verbatim from the text, or null if the text has none")
-    author: str | None = Field(description="person or body named as author in the text, or null")
-    author_role: str | None = Field(None, description="the author's post as the text states it")
-    outlet: str | None = Field(description="where the text says it appeared, or null")
+    title: Line | None = Field(description="verbatim from the text, or null if the text has none")
+    author: Line | None = Field(description="person or body named as author in the text, or null")
+    author_role: Line | None = Field(None, description="the author's post as the text states it")
+    outlet: Line | None = Field(description="where the text says it appeared, or null")
     published: Annotated[str, Field(pattern=r"^\d{4}(-\d{2}(-\d{2}( \d{2}:\d{2})?)?)?$")] | None = Field(
         description="publication date as the text states it, 'YYYY-MM-DD', in quotes; or null")
-    edition: str | None = Field(None, description="page or section, e.g. 第30版, if stated")
+    edition: Line | None = Field(None, description="page or section, e.g. 第30版, if stated")
     script: Literal["zh-Hans", "zh-Hant"]
-    notes: list[str] = Field(default_factory=list,
-                             description="what the text does not say (required when a field above is null)")
+    notes: list[Text] = Field(default_factory=list,
+                              description="what the text does not say (required when a field above is null)")
     furniture: list[Furniture] = Field(default_factory=list)
     defects: list[Defect] = Field(default_factory=list)
 
@@ -70,25 +76,26 @@ class Source(_Strict):
 class Derived(_Strict):
     """A value computed from other values of the same case, never shown as stated."""
 
-    formula: str = Field(description="arithmetic over the input names, e.g. 'large / share * 100'")
-    inputs: dict[str, Key] = Field(description="name used in the formula -> indicator key of a stated value of this case")
-    round: int = Field(0, description="decimal places the result is rounded to")
+    formula: Formula = Field(description="arithmetic over the input names, e.g. 'large / share * 100'")
+    inputs: dict[FormulaName, Key] = Field(description="name used in the formula -> indicator key of a stated value of this case")
+    round: int = Field(0, ge=0, le=6, description="decimal places the result is rounded to")
 
 
 class IndicatorValue(_Strict):
     """One cited value: an indicator, its value, and the verbatim passage that states it."""
 
     indicator: Key = Field(description="key from data/indicators.yaml")
-    value: int | float
-    unit: str = Field(description="unit as written, e.g. 个, 名, 元, %, 平方米")
+    value: Annotated[int, Field(ge=-MAX_VALUE, le=MAX_VALUE)] | Annotated[float, Field(ge=-MAX_VALUE, le=MAX_VALUE, allow_inf_nan=False)] = Field(
+        description="the number as a plain number: 3.7万 -> 37000, 98.9% -> 98.9")
+    unit: Unit = Field(description="unit as written, one of the indicator's units, e.g. 个, 名, 元, %, 平方米")
     qualifier: Qualifier = Field(description="exact; more_than (余/多); about (近/约); at_least (以上/超过); "
                                              "less_than (不足); at_most (以下)")
-    year: int | None = Field(None, description="year the value refers to, if the text states it")
-    period: str | None = Field(None, description="period as the text states it, e.g. 今年以来, 2018年以来, 累计")
-    scope: str = Field(description="what the value covers, e.g. 全市, 全州, 延吉市")
-    quote: str | None = Field(None, description="verbatim passage of the source that states the value (unique in it)")
+    year: Year | None = Field(None, description="year the value refers to, if the text states it")
+    period: Line | None = Field(None, description="period as the text states it, e.g. 今年以来, 2018年以来, 累计")
+    scope: Line = Field(description="what the value covers, e.g. 全市, 全州, 延吉市")
+    quote: Quote | None = Field(None, description="verbatim passage of the source that states the value (unique in it)")
     derived: Derived | None = None
-    note: str | None = None
+    note: Text | None = None
 
     @model_validator(mode="after")
     def _shape(self):
@@ -105,29 +112,29 @@ class MechanismTag(_Strict):
     """A mechanism the case reports, in the city's own words."""
 
     mechanism: Key = Field(description="id from data/mechanisms.yaml")
-    local_name: str = Field(description="the name the city uses, e.g. 三长一员一民警")
-    summary: str = Field(description="one sentence in your own words")
-    quotes: list[str] = Field(min_length=1, description="verbatim passages of the source")
+    local_name: Name = Field(description="the name the city uses, e.g. 三长一员一民警")
+    summary: Text = Field(description="one sentence in your own words")
+    quotes: list[Quote] = Field(min_length=1, description="verbatim passages of the source")
 
 
 class Uncoded(_Strict):
     """A number in the source that is deliberately not coded as a value, and why."""
 
-    quote: str = Field(description="verbatim passage containing the number")
-    reason: str = Field(description="why it is not an indicator value, e.g. 年份, 项目名称, 文件编号")
+    quote: Quote = Field(description="verbatim passage containing the number")
+    reason: Text = Field(description="why it is not an indicator value, e.g. 年份, 项目名称, 文件编号")
 
 
 class Case(_Strict):
     """One city's case: metadata, cited values, and mechanisms."""
 
     id: Slug = Field(description="equals the folder name")
-    city: str
-    city_en: str
-    province: str
-    province_en: str
+    city: Name
+    city_en: Name
+    province: Name
+    province_en: Name
     level: Literal["直辖市", "副省级市", "地级市", "自治州", "地区", "盟", "县级市", "市辖区"]
-    level_en: str
-    parent: str | None = Field(None, description="the city a county-level city belongs to, e.g. 南阳市")
+    level_en: Name
+    parent: Name | None = Field(None, description="the city a county-level city belongs to, e.g. 南阳市")
     source: Source
     indicators: list[IndicatorValue] = Field(min_length=1)
     mechanisms: list[MechanismTag] = Field(default_factory=list)
@@ -139,29 +146,30 @@ class IndicatorDef(_Strict):
     """An indicator, defined once for all cases."""
 
     key: Key
-    name: str
-    name_en: str
-    unit: str
+    name: Name
+    name_en: Line
+    unit: Unit = Field(description="the unit values are usually written in")
+    other_units: list[Unit] = Field(default_factory=list, description="other units a value of this indicator may be written in (e.g. 家 beside 个)")
     kind: Literal["count", "ratio", "money", "area", "percent", "age", "times", "duration"]
     group: Key
-    definition: str
-    comparability: str = Field(description="what limits comparison across cities")
+    definition: Text
+    comparability: Text = Field(description="what limits comparison across cities")
 
 
 class Group(_Strict):
     id: Key
-    name: str
-    name_en: str
+    name: Name
+    name_en: Name
 
 
 class MechanismDef(_Strict):
     """A mechanism, defined once for all cases."""
 
     id: Key
-    name: str
-    name_en: str
+    name: Name
+    name_en: Name
     group: Key
-    definition: str
+    definition: Text
     related_indicators: list[Key] = Field(default_factory=list)
     related_mechanisms: list[Key] = Field(default_factory=list)
 
@@ -174,14 +182,14 @@ class MechanismsFile(_Strict):
 class GlossaryTerm(_Strict):
     """A term of the glossary. Which cases it occurs in is computed, never typed."""
 
-    term: str = Field(description="as a reader looks it up, in Simplified characters")
-    pinyin: str | None = Field(None, description="override only where pypinyin is wrong: tone-marked syllables "
+    term: Name = Field(description="as a reader looks it up, in Simplified characters")
+    pinyin: Pinyin | None = Field(None, description="override only where pypinyin is wrong: tone-marked syllables "
                                                   "separated by spaces, one per Han character")
-    pinyin_note: str | None = Field(None, description="why the override is needed")
-    en: str = Field(description="English gloss")
-    definition: str = Field(description="in your own words, Chinese")
+    pinyin_note: Text | None = Field(None, description="why the override is needed")
+    en: Line = Field(description="English gloss")
+    definition: Text = Field(description="in your own words, Chinese")
     mechanisms: list[Key] = Field(default_factory=list, description="ids from data/mechanisms.yaml")
-    aliases: list[str] = Field(default_factory=list, description="other written forms found in the sources")
+    aliases: list[Name] = Field(default_factory=list, description="other written forms found in the sources")
 
 
 class GlossaryFile(_Strict):

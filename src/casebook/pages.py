@@ -12,8 +12,8 @@ from pathlib import Path
 
 import jinja2
 
-from .display import (DEFECT_ZH, FURNITURE_ZH, LEVEL_SCRIPT, QUALIFIER_EN, QUALIFIER_ZH, md_cell, md_escape,
-                      unit_text, value_text, when_text)
+from .display import (DEFECT_ZH, FURNITURE_ZH, LEVEL_SCRIPT, QUALIFIER_EN, QUALIFIER_ZH, front_matter_string,
+                      html_text, md_cell, md_escape, unit_text, value_text, when_text)
 from . import __version__
 from .charts import bar_chart
 from .compare import Column, columns, tags_by_mechanism
@@ -21,12 +21,10 @@ from .cache import jinja_bytecode_cache
 from .downloads import VALUE_COLUMNS, bibtex, csl_items
 from .downloads import files as download_files
 from .library import CaseRecord, Library, ValueRecord
+from .routes import DOCS_IN_NAV, EDITION_CASES_PER_VOLUME
 from .source_view import BackRef, render_source
 
 CHUNK = 5  # indicator columns per comparison table, so tables fit an A4 page
-# The print edition is one page up to this many cases; a larger library gets volumes of this many cases each
-# (a single page grows with the library, and Python-Markdown slows down more than linearly on pages of tens of MB).
-EDITION_CASES_PER_VOLUME = 50
 
 
 def environment(templates_dir: Path) -> jinja2.Environment:
@@ -39,7 +37,8 @@ def environment(templates_dir: Path) -> jinja2.Environment:
         autoescape=False,  # templates produce Markdown; text is escaped with md_escape / md_cell
         bytecode_cache=jinja_bytecode_cache(),
     )
-    env.filters.update(md=md_escape, cell=md_cell, qzh=lambda q: QUALIFIER_ZH[q], qen=lambda q: QUALIFIER_EN[q])
+    env.filters.update(md=md_escape, cell=md_cell, qzh=lambda q: QUALIFIER_ZH[q], qen=lambda q: QUALIFIER_EN[q],
+                       fm=front_matter_string)
     env.globals.update(FURNITURE_ZH=FURNITURE_ZH, DEFECT_ZH=DEFECT_ZH, SCRIPT=LEVEL_SCRIPT)
     return env
 
@@ -132,9 +131,11 @@ def backrefs_for(case: CaseRecord, extra: dict[str, list[BackRef]] | None = None
 class PageBuilder:
     """Renders every generated page of one library."""
 
-    def __init__(self, library: Library, templates_dir: Path):
+    def __init__(self, library: Library, templates_dir: Path, directory_urls: bool = True):
         self.library = library
         self.env = environment(templates_dir)
+        self.env.globals["narrative"] = lambda case, page_uri, shift=0: case.narrative_doc.markdown(
+            page_uri, shift, directory_urls)
 
     def render(self, template: str, **context) -> str:
         return self.env.get_template(template).render(library=self.library, **context)
@@ -185,6 +186,7 @@ class PageBuilder:
             out["print/edition.md"] = self.edition(groups, lib.cases)
         else:
             out["print/edition.md"] = self.render("edition.md.j2", volumes=volumes, volume=None, cases=lib.cases,
+                                                  page_uri="print/edition.md",
                                                   mechanisms=list(lib.mechanisms.values()),
                                                   n_values=sum(len(c.values) for c in lib.cases))
             for k, part in enumerate(volumes, start=1):
@@ -291,7 +293,9 @@ class PageBuilder:
             compare.append({"group": g["group"], "chunks": chunks, "charts": charts})
         tags = self.tags if volume is None else \
             {m: [(c, t) for c, t in entries if c.id in ids] for m, entries in self.tags.items()}
+        page_uri = "print/edition.md" if volume is None else f"print/edition-{volume[0]}.md"
         return self.render("edition.md.j2", mechanisms=list(self.library.mechanisms.values()), tags=tags,
+                           page_uri=page_uri,
                            compare=compare, rows={c.id: value_rows(c) for c in cases}, cases=cases,
                            volume=volume, volumes=None, n_values=sum(len(c.values) for c in cases))
 
@@ -314,9 +318,9 @@ class PageBuilder:
         return refs
 
 
-def build_pages(library: Library, templates_dir: Path) -> dict[str, str]:
+def build_pages(library: Library, templates_dir: Path, directory_urls: bool = True) -> dict[str, str]:
     """Every generated page, as ``{src_uri: markdown}``, in a stable order."""
-    return PageBuilder(library, templates_dir).pages()
+    return PageBuilder(library, templates_dir, directory_urls).pages()
 
 
 def build_files(library: Library) -> dict[str, str]:
@@ -342,20 +346,20 @@ def nav(library: Library) -> list:
     library is small (see NAV_CASES_LISTED_UP_TO)."""
     by_group: dict[str, list] = {}
     for m in library.mechanisms.values():
-        by_group.setdefault(m.group, []).append({m.name: f"mechanisms/{m.id}.md"})
+        by_group.setdefault(m.group, []).append({html_text(m.name): f"mechanisms/{m.id}.md"})
     used_groups = {v.definition.group for c in library.cases for v in c.values}
     listed = library.cases if len(library.cases) <= NAV_CASES_LISTED_UP_TO else []
     return [
         {"首页": "index.md"},
-        {"案例": ["cases/index.md"] + [{c.data.city: f"cases/{c.id}.md"} for c in listed]},
-        {"机制": ["mechanisms/index.md"] + [{g.name: by_group[g.id]} for g in library.mechanism_groups
+        {"案例": ["cases/index.md"] + [{html_text(c.data.city): f"cases/{c.id}.md"} for c in listed]},
+        {"机制": ["mechanisms/index.md"] + [{html_text(g.name): by_group[g.id]} for g in library.mechanism_groups
                                            if g.id in by_group]},
-        {"数据比较": ["compare/index.md"] + [{g.name: f"compare/{g.id}.md"} for g in library.groups
+        {"数据比较": ["compare/index.md"] + [{html_text(g.name): f"compare/{g.id}.md"} for g in library.groups
                                             if g.id in used_groups]},
-        *([{"原始来源": [{c.data.city: f"sources/{c.id}.md"} for c in listed]}] if listed else []),
+        *([{"原始来源": [{html_text(c.data.city): f"sources/{c.id}.md"} for c in listed]}] if listed else []),
         *([{"术语表": "glossary.md"}] if library.glossary else []),
-        {"方法说明": "methodology.md"},
+        {DOCS_IN_NAV["methodology.md"]: "methodology.md"},
         {"数据下载": "downloads.md"},
         {"打印": "print/index.md"},
-        {"编辑指南": "guide.md"},
+        {DOCS_IN_NAV["guide.md"]: "guide.md"},
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,12 +19,16 @@ class Problem:
     hint: str = ""
 
     def format(self, root: Path | None = None) -> str:
-        path = self.path
+        path = Path(self.path)
         if root is not None:
-            try:
-                path = Path(self.path).resolve().relative_to(Path(root).resolve())
-            except ValueError:
-                pass
+            # abspath, not resolve: a symbolic link is named where it is, never by where it points
+            here = Path(os.path.abspath(self.path))
+            for base in (Path(os.path.abspath(root)), Path(root).resolve()):
+                try:
+                    path = here.relative_to(base)
+                    break
+                except ValueError:
+                    continue
         text = f"{path.as_posix()}:{self.line}:{self.column}: {self.message}"
         if self.hint:
             text += f" — {self.hint}"

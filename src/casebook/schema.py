@@ -15,6 +15,7 @@ SCHEMAS = {
     "case.schema.json": (models.Case, "城市基层党建比较案例库: case.yaml"),
     "indicators.schema.json": (models.IndicatorsFile, "城市基层党建比较案例库: data/indicators.yaml"),
     "mechanisms.schema.json": (models.MechanismsFile, "城市基层党建比较案例库: data/mechanisms.yaml"),
+    "glossary.schema.json": (models.GlossaryFile, "城市基层党建比较案例库: data/glossary.yaml"),
 }
 
 

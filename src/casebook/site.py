@@ -23,11 +23,12 @@ class SiteBuild:
         """The library has problems; the message lists all of them."""
 
     @classmethod
-    def prepare(cls, root: Path) -> "SiteBuild":
+    def prepare(cls, root: Path, directory_urls: bool = True) -> "SiteBuild":
         library, problems = load_library(root)
         if problems:
             raise cls.Failed(LibraryError(problems, root).report())
-        return cls(library, build_pages(library, root / "templates"), nav(library), build_files(library))
+        return cls(library, build_pages(library, root / "templates", directory_urls), nav(library),
+                   build_files(library))
 
     _ANNOTATED = re.compile(r"^(cases/(?!index\.md)|sources/|mechanisms/(?!index\.md)|print/(?!index\.md))")
 

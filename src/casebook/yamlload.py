@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from . import cache
+from .confine import read_bytes
 from .problems import Problem
 
 Path_ = tuple[Any, ...]
@@ -46,6 +47,19 @@ _RESOLVER = yaml.resolver.Resolver()
 _MAYBE_TYPED = set("0123456789+-.~yYnNtTfFoO")
 # An anchor or alias is '&' or '*' at the start of a value; text without one needs no event scan.
 _MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,:-])[&*][^\s]", re.MULTILINE)
+
+# Deepest nesting allowed in a data file (case.yaml needs 5 levels); the loader refuses deeper documents
+# before composing them, since composing is recursive.
+MAX_DEPTH = 32
+_INDENT = re.compile(r"^ *", re.MULTILINE)
+
+
+def _depth_bound(text: str) -> int:
+    """An upper bound on a document's nesting depth, computed without parsing: block nesting needs more
+    indentation at every level (a sequence may share its mapping's column), flow nesting needs brackets."""
+    indent = max((len(m) for m in _INDENT.findall(text)), default=0)
+    return 2 * (indent + 1) + text.count("[") + text.count("{")
+
 
 _BOOL_WORDS = re.compile(r"^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$")
 _OCTAL_LIKE = re.compile(r"^[-+]?0[0-9_]+$|^0o[0-7]+$")
@@ -149,14 +163,8 @@ class _Constructor(yaml.constructor.SafeConstructor):
     pass
 
 
-def read_text(path: Path, problems: list[Problem]) -> str | None:
-    """Read a UTF-8 file (BOM accepted); on failure add a problem and return None."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        problems.append(Problem(path, 1, 1, f"cannot read the file ({exc.strerror})",
-                                "check that the file exists and is readable"))
-        return None
+def decode(raw: bytes, path: Path, problems: list[Problem]) -> str | None:
+    """UTF-8 text of a file's bytes (BOM accepted); on failure add a problem and return None."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -174,10 +182,20 @@ def read_text(path: Path, problems: list[Problem]) -> str | None:
         return None
 
 
-def load_yaml(path: Path, problems: list[Problem], text: str | None = None) -> Loaded | None:
-    """Load ``path``; add every problem found to ``problems``; None if unusable."""
+def read_text(path: Path, problems: list[Problem], root: Path | None = None, kind: str = "yaml") -> str | None:
+    """Read a UTF-8 file inside ``root`` (default: its own folder) through :mod:`casebook.confine`;
+    on failure add a problem and return None."""
+    raw = read_bytes(path, root if root is not None else path.parent, kind, problems)
+    if raw is None:
+        return None
+    return decode(raw, path, problems)
+
+
+def load_yaml(path: Path, problems: list[Problem], text: str | None = None,
+              root: Path | None = None) -> Loaded | None:
+    """Load ``path`` (inside ``root``); add every problem found to ``problems``; None if unusable."""
     if text is None:
-        text = read_text(path, problems)
+        text = read_text(path, problems, root)
         if text is None:
             return None
     kept_at = cache.document_path(text, _CACHE_VERSION)
@@ -186,10 +204,24 @@ def load_yaml(path: Path, problems: list[Problem], text: str | None = None) -> L
         return _loaded(cached, _Tree(text), {})
     before = len(problems)
     try:
-        # anchors and aliases need '&' or '*'; only then is the event stream scanned for them
+        # Anchors and aliases need '&' or '*', and deep nesting needs deep indentation or many brackets; only
+        # then is the event stream scanned (iteratively, before anything is composed recursively).
         maybe_anchor = ("&" in text or "*" in text) and _MAYBE_ANCHOR.search(text)
-        events = yaml.parse(text, Loader=_LOADER) if maybe_anchor else ()
+        maybe_deep = _depth_bound(text) > MAX_DEPTH
+        events = yaml.parse(text, Loader=_LOADER) if maybe_anchor or maybe_deep else ()
+        depth = 0
         for event in events:
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    m = event.start_mark
+                    problems.append(Problem(path, m.line + 1, m.column + 1,
+                                            f"values are nested more than {MAX_DEPTH} levels deep",
+                                            "no field of the library is nested this deep: check the indentation "
+                                            "and the brackets of this value"))
+                    return None
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
             if isinstance(event, yaml.AliasEvent):
                 m = event.start_mark
                 problems.append(Problem(path, m.line + 1, m.column + 1,
@@ -212,8 +244,18 @@ def load_yaml(path: Path, problems: list[Problem], text: str | None = None) -> L
             hint = "a value containing ': ' must be put in quotes"
         problems.append(Problem(path, line, col, f"invalid YAML: {what}", hint))
         return None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, other control characters)
+        # libyaml counts bytes of the UTF-8 text, the pure-Python reader characters
+        at = len(text.encode("utf-8")[:exc.position].decode("utf-8", "ignore")) if _LOADER is not yaml.BaseLoader \
+            and _BASE is not yaml.BaseLoader else exc.position
+        line = text.count("\n", 0, at) + 1
+        col = at - (text.rfind("\n", 0, at) + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        problems.append(Problem(path, line, col, f"invalid YAML: the control character U+{ord(char):04X} is not allowed",
+                                "delete it; YAML files may contain only printable characters"))
+        return None
     except yaml.YAMLError as exc:  # pragma: no cover - defensive
-        problems.append(Problem(path, 1, 1, f"invalid YAML: {exc}", "check the file's syntax"))
+        problems.append(Problem(path, 1, 1, "invalid YAML: " + str(exc).splitlines()[0], "check the file's syntax"))
         return None
     if len(problems) > before:
         return None
@@ -238,7 +280,16 @@ def _loaded(data, tree: _Tree, by_node: dict[int, str]) -> Loaded:
 _MAP, _SEQ = yaml.MappingNode, yaml.SequenceNode
 
 
+_PLAIN_TAGS = set(_TAGS.values())
+
+
 def _build(node, constructor, file: Path, problems: list[Problem], surprises: dict[int, str]):
+    if node.tag not in _PLAIN_TAGS:  # an explicit tag: !num, !!python/name:…, !!binary, !!set
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        problems.append(Problem(file, node.start_mark.line + 1, node.start_mark.column + 1,
+                                f"YAML tag '{tag}' is not allowed",
+                                "remove the tag: write numbers plainly and text as text (in quotes if needed)"))
+        return None
     kind = type(node)
     if kind is _MAP:
         result: dict[Any, Any] = {}
