@@ -33,6 +33,7 @@ def on_startup(command, dirty):
 def on_config(config):
     global _build, _staged
     _build = None
+    _count_warnings_when_quiet(config)
     root = Path(config.config_file_path).resolve().parent
     try:
         _build = SiteBuild.prepare(root, directory_urls=config.use_directory_urls)
@@ -43,6 +44,17 @@ def on_config(config):
         _staged = StagedSite(config.site_dir)
         config["site_dir"] = _staged.begin()
     return config
+
+
+def _count_warnings_when_quiet(config):
+    """`mkdocs build --strict -q` raises the logger's level to ERROR, so strict mode never sees a warning and a
+    build with warnings passes. Keep the logger at WARNING (strict counts) and silence only its output."""
+    logger = logging.getLogger("mkdocs")
+    if config.strict and logger.level > logging.WARNING:
+        for handler in logger.handlers:
+            if not isinstance(handler, CountHandler):
+                handler.setLevel(max(handler.level, logger.level))
+        logger.setLevel(logging.WARNING)
 
 
 def on_files(files, config):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -65,13 +66,24 @@ def cmd_cite(args) -> int:
     from .editor_tools import cite, cite_yaml
     from .sources import SourceText
 
+    if not re.fullmatch(r"[a-z][a-z0-9-]{0,39}", args.slug):
+        print(f"casebook: '{args.slug}' is not a case id (lower-case letters, digits and '-')", file=sys.stderr)
+        return 1
     case = _load_case(args, args.slug)
     if case is None:
-        # a new case that does not validate yet can still be searched
+        # a new case that does not validate yet can still be searched (its source read inside the repository only)
+        from .confine import read_bytes
+        from .yamlload import decode
+
         path = args.root / "cases" / args.slug / "source.txt"
-        if not path.exists():
+        problems: list = []
+        raw = read_bytes(path, args.root, "source", problems) if path.exists() or path.is_symlink() else None
+        text = decode(raw, path, problems) if raw is not None else None
+        for p in problems:
+            print(p.format(args.root), file=sys.stderr)
+        if text is None:
             return 1
-        source = SourceText.parse(path.read_text(encoding="utf-8-sig"))
+        source = SourceText.parse(text)
     else:
         source = case.source
     hits = cite(source, args.query)
