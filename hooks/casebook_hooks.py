@@ -1,10 +1,11 @@
 """MkDocs hooks: wire MkDocs build events to the casebook package.
 
-No logic lives here. Loading, checking and rendering are in ``casebook``;
-these functions only hand its results to MkDocs. State is reset in
-``on_config`` because hooks stay loaded across ``mkdocs serve`` rebuilds.
-A build (not ``serve``) writes into a staging folder that replaces the site
-folder only when the build succeeded (``casebook.publish``).
+No logic lives here. Loading, checking and rendering are in ``casebook``; these functions only hand its
+results to MkDocs: the navigation, a minimal Markdown source per generated page (``on_files``), the page's
+rendered HTML and table of contents (``on_page_content``), the page body after theming (``on_post_page``),
+the link check (``on_env``) and the search index (``on_post_build``). State is reset in ``on_config``
+because hooks stay loaded across ``mkdocs serve`` rebuilds. A build (not ``serve``) writes into a staging
+folder that replaces the site folder only when the build succeeded (``casebook.publish``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler
 
 from casebook.publish import StagedSite
@@ -58,7 +60,8 @@ def _count_warnings_when_quiet(config):
 
 
 def on_files(files, config):
-    for uri, content in {**_build.pages, **_build.files}.items():
+    generated = [(uri, _build.markdown(uri)) for uri in _build.routes.routes] + list(_build.files.items())
+    for uri, content in generated:
         if files.get_file_from_path(uri) is not None:
             raise Abort(f"docs/{uri} would be overwritten by a generated page; remove it from docs/")
         files.append(File.generated(config, uri, content=content))
@@ -66,8 +69,27 @@ def on_files(files, config):
 
 
 def on_page_content(html, page, config, files):
-    glossary = files.get_file_from_path("glossary.md")
-    return _build.annotate(html, page.file.src_uri, page.url, glossary.url if glossary else "")
+    uri = page.file.src_uri
+    if uri not in _build.routes:
+        return html
+    try:
+        rendered = _build.render(uri)
+    except SiteBuild.Failed as exc:
+        raise Abort(str(exc)) from None
+    page.toc = get_toc(rendered.toc)
+    page.present_anchor_ids = set(rendered.ids)
+    return rendered.head
+
+
+def on_env(env, config, files):
+    problems = _build.check_links()
+    if problems:
+        raise Abort("\n".join(problems) + f"\n{len(problems)} broken link(s) in generated pages; nothing was built.")
+    return env
+
+
+def on_post_page(output, page, config):
+    return _build.inject(page.file.src_uri, output)
 
 
 def on_post_build(config):

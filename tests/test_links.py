@@ -76,10 +76,9 @@ def test_the_anchors_the_link_check_knows_are_on_the_built_pages(site, library):
 
 
 def test_the_route_list_names_exactly_the_generated_pages(library):
-    from casebook.pages import build_pages
-    from casebook.routes import page_uris
+    from casebook.routes import RouteTable, page_uris
 
-    built = set(build_pages(library, ROOT / "templates"))
+    built = set(RouteTable(library).routes)
     groups = sorted({v.definition.group for c in library.cases for v in c.values})
     assert page_uris([c.id for c in library.cases], groups, list(library.mechanisms), bool(library.glossary)) == built
 

@@ -26,6 +26,8 @@ from functools import lru_cache
 import markdown
 import nh3
 
+from .routes import page_url, relative_url
+
 ALLOWED_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "em", "strong", "a", "blockquote", "code",
                 "pre", "table", "thead", "tbody", "tr", "th", "td", "hr", "br"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"style"}, "td": {"style"}, "ol": {"start"}}
@@ -54,27 +56,6 @@ def to_html(text: str) -> str:
     md = _converter()
     md.reset()
     return md.convert(text)
-
-
-def page_url(src_uri: str, directory_urls: bool = True) -> str:
-    """The URL path MkDocs gives a page (``cases/baicheng.md`` -> ``cases/baicheng/``)."""
-    if not src_uri.endswith(".md"):
-        return src_uri
-    stem = src_uri[:-3]
-    if not directory_urls:
-        return stem + ".html"
-    if stem == "index" or stem.endswith("/index"):
-        return stem[:-5]
-    return stem + "/"
-
-
-def relative_url(target_url: str, from_url: str) -> str:
-    """``target_url`` relative to the page at ``from_url`` (both site-relative URL paths)."""
-    here = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
-    rel = posixpath.relpath(target_url or ".", here.rstrip("/") or ".")
-    if target_url.endswith("/") or not target_url:
-        rel = rel.rstrip("/") + "/" if rel != "." else "./"
-    return rel
 
 
 @dataclass(frozen=True)
@@ -173,21 +154,19 @@ class Narrative:
         """(level, heading text) of every section heading, in order."""
         return [(level, re.sub(r"<[^>]+>", "", head)) for level, head, _ in self._sections if level]
 
-    def html(self, page_uri: str, directory_urls: bool = True) -> str:
-        """The narrative's HTML body parts, with links made relative to the page ``page_uri`` it is shown on."""
-        return "\n".join(self._localise(body, page_uri, directory_urls) for _, _, body in self._sections)
-
-    def markdown(self, page_uri: str, shift: int = 0, directory_urls: bool = True) -> str:
-        """The narrative for embedding in a generated Markdown page: each heading as a Markdown heading (so the
-        page's table of contents and permalinks include it), each part between headings as sanitised HTML."""
+    def html(self, page_uri: str, shift: int = 0, directory_urls: bool = True) -> str:
+        """The narrative as HTML for the page ``page_uri`` it is shown on: links made relative to that page,
+        headings ``shift`` levels down, written ``<hN data-slug>`` so that the page gives them ids
+        (:func:`casebook.render.finish`)."""
         parts = []
         for level, head, body in self._sections:
             if level:
-                parts.append("#" * min(level + shift, 6) + " " + head)
+                n = min(level + shift, 6)
+                parts.append(f"<h{n} data-slug>{head}</h{n}>")
             body = self._localise(body, page_uri, directory_urls).strip()
             if body:
                 parts.append(f'<div class="narrative">\n{body}\n</div>')
-        return "\n\n".join(parts)
+        return "\n".join(parts)
 
     @staticmethod
     def _localise(html: str, page_uri: str, directory_urls: bool) -> str:

@@ -1,4 +1,4 @@
-"""The archived text as a page: numbered paragraphs, highlighted cited passages, back-links.
+"""The archived text as HTML: numbered paragraphs, highlighted cited passages, back-links.
 
 Display cleaning removes the pinyin-annotation artifacts only; furniture lines
 are kept and labelled. Every cited passage is wrapped in ``<mark class="cite">``;
@@ -13,7 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .citations import Citation
-from .display import FURNITURE_ZH, md_escape
+from html import escape
+
+from .display import FURNITURE_ZH
 from .normalize import PINYIN_ARTIFACT, to_simplified
 from .sources import Paragraph, SourceText
 
@@ -21,7 +23,7 @@ from .sources import Paragraph, SourceText
 @dataclass(frozen=True)
 class BackRef:
     label: str
-    url: str  # relative to the source page
+    url: str  # relative to the source page (already a URL: from the route table)
 
 
 def _visible(text: str) -> list[bool] | None:
@@ -38,21 +40,22 @@ def _clean(raw: str, keep: list[bool] | None, a: int, b: int, simplified: bool) 
     text = raw[a:b] if keep is None else "".join(ch for ch, k in zip(raw[a:b], keep[a:b]) if k)
     if simplified:
         text = to_simplified(text)
-    return md_escape(text)
+    return escape(text, quote=False)
 
 
 def render_paragraph(source: SourceText, p: Paragraph, cites: list[Citation],
                      backrefs: dict[str, list[BackRef]], *, simplified: bool = False,
                      with_ids: bool = True) -> str:
-    """One paragraph as Markdown, with marks for the citations that touch it."""
+    """One paragraph as HTML, with marks for the citations that touch it."""
     raw = source.raw[p.start:p.end]
     keep = _visible(raw)
     pid = f"p{p.number}" if with_ids else f"s{p.number}"
-    head = f"[¶{p.number}](#{pid}){{ .para-no }} "
+    head = f'<a class="para-no" href="#{pid}">¶{p.number}</a> '
     if p.kind != "body":
         body = f'<span class="furniture-label">{FURNITURE_ZH[p.kind]}</span> ' + \
                _clean(raw, keep, 0, len(raw), simplified)
-        return f"{head}{body}\n{{: #{pid} .src-para .src-furniture }}"
+        return f'<p class="src-para src-furniture" id="{pid}">{head}{body}</p>'
+
     # Boundaries of elementary segments inside this paragraph (relative offsets).
     spans = [(max(c.start, p.start) - p.start, min(c.end, p.end) - p.start, c) for c in cites
              if c.start < p.end and c.end > p.start]
@@ -75,15 +78,16 @@ def render_paragraph(source: SourceText, p: Paragraph, cites: list[Citation],
         ending = [c for (_, sb, c) in spans if sb == b and c.end == p.start + b]
         if with_ids:
             for c in sorted(ending, key=lambda c: c.anchor):
-                links = " ".join(f"[{md_escape(r.label)}]({r.url})" for r in backrefs.get(c.anchor, []))
+                links = " ".join(f'<a href="{escape(r.url)}">{escape(r.label, quote=False)}</a>'
+                                 for r in backrefs.get(c.anchor, []))
                 if links:
                     out.append(f'<span class="backrefs">↩ {links}</span>')
-    return f"{head}{''.join(out)}\n{{: #{pid} .src-para }}"
+    return f'<p class="src-para" id="{pid}">{head}{"".join(out)}</p>'
 
 
 def render_source(source: SourceText, cites: list[Citation], backrefs: dict[str, list[BackRef]],
                   simplified: bool = False, with_ids: bool = True) -> str:
-    """All paragraphs of a source, separated by blank lines."""
+    """All paragraphs of a source, one per line."""
     parts = [render_paragraph(source, p, cites, backrefs, simplified=simplified, with_ids=with_ids)
              for p in source.paragraphs]
-    return "\n\n".join(parts)
+    return "\n".join(parts)
