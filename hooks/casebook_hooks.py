@@ -4,7 +4,8 @@ No logic lives here. Loading, checking and rendering are in ``casebook``; these 
 results to MkDocs: the navigation, a minimal Markdown source per generated page (``on_files``), the page's
 rendered HTML and table of contents (``on_page_content``), the page body after theming (``on_post_page``),
 the link check (``on_env``) and the search index (``on_post_build``). State is reset in ``on_config``
-because hooks stay loaded across ``mkdocs serve`` rebuilds. A build (not ``serve``) writes into a staging
+because hooks stay loaded across ``mkdocs serve`` rebuilds; during `serve`, a memory of unchanged cases and
+pages carries over from one rebuild to the next, and the search index is written in the background. A build (not ``serve``) writes into a staging
 folder that replaces the site folder only when the build succeeded (``casebook.publish``).
 """
 
@@ -18,13 +19,17 @@ from mkdocs.structure.files import File
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler
 
+from casebook.memory import BuildMemory
 from casebook.publish import StagedSite
-from casebook.search import SearchIndexError, index_site
+from casebook.search import BackgroundIndex, SearchIndexError, index_site
 from casebook.site import SiteBuild
 
 _build: SiteBuild | None = None
 _command: str | None = None
 _staged: StagedSite | None = None
+# `mkdocs serve` only: what one rebuild keeps for the next, and the search index being built in the background
+_memory = BuildMemory()
+_indexing = BackgroundIndex()
 
 
 def on_startup(command, dirty):
@@ -37,8 +42,10 @@ def on_config(config):
     _build = None
     _count_warnings_when_quiet(config)
     root = Path(config.config_file_path).resolve().parent
+    _indexing.wait()  # the previous rebuild's search index is written before MkDocs empties the site folder
     try:
-        _build = SiteBuild.prepare(root, directory_urls=config.use_directory_urls)
+        _build = SiteBuild.prepare(root, directory_urls=config.use_directory_urls,
+                                   memory=_memory if _command == "serve" else None)
     except SiteBuild.Failed as exc:
         raise Abort(str(exc)) from None
     config["nav"] = _build.nav
@@ -65,6 +72,11 @@ def on_files(files, config):
         if files.get_file_from_path(uri) is not None:
             raise Abort(f"docs/{uri} would be overwritten by a generated page; remove it from docs/")
         files.append(File.generated(config, uri, content=content))
+    if _command == "build":  # every page at once, on every core (not in `serve`, whose server runs in threads)
+        try:
+            _build.prerender()
+        except SiteBuild.Failed as exc:
+            raise Abort(str(exc)) from None
     return files
 
 
@@ -94,6 +106,9 @@ def on_post_page(output, page, config):
 
 def on_post_build(config):
     global _staged
+    if _command == "serve":  # the pages are served at once; search works as soon as its index is written
+        _indexing.start(Path(config.site_dir))
+        return
     try:
         index_site(Path(config.site_dir))
     except SearchIndexError as exc:

@@ -25,6 +25,8 @@ _SKIP_TAG_PATTERN = r"<(/?)(%s)(?![a-zA-Z0-9])[^>]*>" % "|".join(sorted(SKIP, ke
 _SKIP_TAG = re.compile(_SKIP_TAG_PATTERN)
 _SKIP_TAG_ANY_CASE = re.compile(_SKIP_TAG_PATTERN, re.IGNORECASE)
 _UPPER_CASE_TAG = re.compile(r"</?[a-z0-9]*[A-Z]")
+# a "<" inside a quoted attribute value
+_RAW_LT_IN_ATTRIBUTE = re.compile(r"=\s*\"[^\"]*<|=\s*'[^']*<")
 
 
 class Annotator:
@@ -82,12 +84,14 @@ def _skipped_ranges(html: str) -> list[int]:
     """Where skipped elements (and what they contain) lie: [start, end, start, end, ...], ascending.
 
     Elements nest as a stack of open skipped tags; a closing tag that does not close the innermost open one
-    is ignored, and so is a self-closing tag."""
+    is ignored, and so is a self-closing tag. A ``<`` inside an attribute value (possible in HTML that was not
+    escaped by us) is looked for only when the page has one at all."""
     bounds: list[int] = []
     stack: list[str] = []
     pattern = _SKIP_TAG_ANY_CASE if _UPPER_CASE_TAG.search(html) else _SKIP_TAG
+    raw_lt = _RAW_LT_IN_ATTRIBUTE.search(html) is not None
     for m in pattern.finditer(html):
-        if m.group(0).endswith("/>") or _inside_tag(html, m.start()):
+        if m.group(0).endswith("/>") or (raw_lt and _inside_tag(html, m.start())):
             continue
         closing, name = m.group(1, 2)
         name = name.lower()

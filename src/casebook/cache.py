@@ -1,9 +1,10 @@
 """A small on-disk cache for work that depends only on its input and a library version.
 
-Three kinds of thing are cached, all pure functions of their input: answers of libraries that depend only
+Four kinds of thing are cached, all pure functions of their input: answers of libraries that depend only
 on the library's version (pypinyin's readings, stroke counts, OpenCC's Traditional forms of glossary terms;
 an upgrade recomputes them), Jinja's compiled templates (Jinja checks each
-template's source checksum) and the data of YAML documents that loaded without a problem (keyed by a hash of
+template's source checksum), narratives converted to sanitised HTML (keyed by their text and the versions of
+Python-Markdown and nh3) and the data of YAML documents that loaded without a problem (keyed by a hash of
 their exact text and the loader's version; a changed file is a new key, and positions for error messages are
 re-read from the text only when a problem needs one). The output of a build and of `check` is the same with
 or without the cache; it saves importing pypinyin's dictionaries, compiling the templates and parsing
@@ -85,15 +86,16 @@ def pinyin_readings(terms: list[str], compute) -> dict[str, list[str]]:
     return memo("pinyin", library_version("pypinyin"), terms, compute, valid=lambda r: isinstance(r, list))
 
 
-def document_path(text: str, version: str) -> Path | None:
-    """Where the data of a YAML document with exactly this text is kept (None: no cache)."""
+def document_path(text: str, version: str, kind: str = "yaml") -> Path | None:
+    """Where what was made of exactly this text (the data of a YAML document, a converted narrative) is kept
+    (None: no cache)."""
     import hashlib
 
     base = cache_dir()
     if base is None:
         return None
     digest = hashlib.sha256(f"{version}\0{text}".encode("utf-8")).hexdigest()
-    return base / "yaml" / digest[:2] / f"{digest}.json"
+    return base / kind / digest[:2] / f"{digest}.json"
 
 
 def load_document(path: Path | None):

@@ -49,9 +49,13 @@ def refusal(path: Path, root: Path) -> str | None:
 
 
 def read_bytes(path: Path, root: Path, kind: str, problems: list[Problem], report_path: Path | None = None,
-               where: tuple[int, int] = (1, 1)) -> bytes | None:
-    """The file's bytes, or None with a problem (reported at ``report_path``:``where``, default the file)."""
+               where=(1, 1)) -> bytes | None:
+    """The file's bytes, or None with a problem (reported at ``report_path``:``where``, default the file;
+    ``where`` may be a function giving (line, column), called only when there is a problem)."""
     report_at = report_path or path
+    if callable(where):
+        at = where
+        where = _Lazy(at)
     why = refusal(path, root)
     if why is not None:
         name = path.name if report_path is not None else "this file"
@@ -81,6 +85,21 @@ def read_bytes(path: Path, root: Path, kind: str, problems: list[Problem], repor
                                 "check that this is the right file"))
         return None
     return data
+
+
+class _Lazy(tuple):
+    """(line, column) computed on first use."""
+
+    def __new__(cls, compute):
+        return super().__new__(cls)
+
+    def __init__(self, compute):
+        self._compute, self._value = compute, None
+
+    def __iter__(self):
+        if self._value is None:
+            self._value = tuple(self._compute())
+        return iter(self._value)
 
 
 def symlinks_under(root: Path, folders: tuple[str, ...]) -> list[Problem]:

@@ -67,6 +67,8 @@ class CaseRecord:
     yaml_path: Path
     tags: list[TagRecord] = field(default_factory=list)
     narrative_doc: Narrative = field(default_factory=lambda: Narrative("", "cases/index.md"))
+    digest: str = ""  # of the case's files and the data files, when loaded with a BuildMemory
+    data_digest: str = ""  # the same without the narrative
 
     def citations(self) -> list[Citation]:
         """Every distinct cited passage of this case, in source order."""
@@ -336,7 +338,7 @@ def load_case(folder: Path, indicators: dict[str, IndicatorDef], problems: list[
         problems.append(Problem(yaml_path, line, col, f"source file {case.source.file} is missing",
                                 f"copy the source text, unchanged, to cases/{folder.name}/{case.source.file}"))
         return None
-    raw_bytes = read_bytes(src_path, root, "source", problems, yaml_path, loaded.where(("source", "file")))
+    raw_bytes = read_bytes(src_path, root, "source", problems, yaml_path, lambda: loaded.where(("source", "file")))
     if raw_bytes is None:
         return None
     digest = hashlib.sha256(raw_bytes).hexdigest()
@@ -539,8 +541,9 @@ def _check_duplicate_ids(folders: list[Path], problems: list[Problem]) -> None:
             seen[case_id] = path
 
 
-def load_library(root: Path) -> tuple[Library, list[Problem]]:
-    """Load the whole library under ``root``; return it and every problem found."""
+def load_library(root: Path, memory=None) -> tuple[Library, list[Problem]]:
+    """Load the whole library under ``root``; return it and every problem found. ``memory`` (a
+    :class:`casebook.memory.BuildMemory`, during `mkdocs serve`) lends the cases whose files did not change."""
     root = Path(root)
     problems: list[Problem] = []
     groups, indicators = load_indicators(root, problems)
@@ -549,16 +552,37 @@ def load_library(root: Path) -> tuple[Library, list[Problem]]:
     problems.extend(symlinks_under(root, PUBLISHED_FOLDERS))
     folders = case_folders(root, problems)
     links = []
+    digests: dict[str, str] = {}
+    if memory is not None:
+        from .memory import files_digest, folder_digests
+
+        data = files_digest([root / INDICATORS_FILE, root / MECHANISMS_FILE])
     for folder in folders:
-        narrative = load_narrative(folder, problems)
-        record = load_case(folder, indicators, problems, mechanisms, narrative)
+        known = None
+        if memory is not None:
+            of_data, of_narrative = folder_digests(folder)
+            digests[folder.name] = fingerprint = of_data + of_narrative + data
+            digests[folder.name + "/data"] = of_data + data
+            known = memory.cases.get(folder.name)
+        if known is not None and known[0] == fingerprint:
+            _, record, case_problems, narrative = known
+            memory.hits["cases"] += 1
+        else:
+            case_problems = []
+            narrative = load_narrative(folder, case_problems)
+            record = load_case(folder, indicators, case_problems, mechanisms, narrative)
+            if memory is not None:
+                memory.cases[folder.name] = (fingerprint, record, case_problems, narrative)
+        problems.extend(case_problems)
         if record is not None:
             cases.append(record)
+            record.digest = digests.get(folder.name, "")
+            record.data_digest = digests.get(folder.name + "/data", "")
         links.append(case_links(record) if record is not None else narrative_links(folder, narrative))
     _check_duplicate_ids(folders, problems)
     glossary_problems: list[Problem] = []
-    glossary = load_glossary(root, mechanisms, cases, glossary_problems, complete=len(cases) == len(folders)) \
-        if (root / GLOSSARY_FILE).exists() else []
+    glossary = load_glossary(root, mechanisms, cases, glossary_problems, complete=len(cases) == len(folders),
+                             memory=memory) if (root / GLOSSARY_FILE).exists() else []
     problems.extend(glossary_problems)
     library_links(root, folders, links, indicators, mechanisms,
                   None if glossary_problems else glossary, problems)
@@ -589,7 +613,8 @@ def library_links(root: Path, folders: list[Path], cases: list, indicators: dict
 
 
 def load_glossary(root: Path, mechanisms: dict, cases: list[CaseRecord], problems: list[Problem],
-                  occurrences: dict[str, dict[str, int | None]] | None = None, complete: bool = True) -> list:
+                  occurrences: dict[str, dict[str, int | None]] | None = None, complete: bool = True,
+                  memory=None) -> list:
     """Glossary entries with pinyin, order and computed occurrences; problems appended.
 
     ``occurrences`` (case id -> term -> first ¶) may be given when the cases were scanned elsewhere
@@ -657,8 +682,18 @@ def load_glossary(root: Path, mechanisms: dict, cases: list[CaseRecord], problem
                                         "remove the alias; each written form belongs to one entry"))
     # Where each term occurs: one automaton pass over each case's source and narrative.
     if occurrences is None:
-        matcher = Matcher(forms)
-        occurrences = {case.id: term_occurrences(case, matcher) for case in cases}
+        matcher = Matcher(forms) if forms else None
+        glossary_digest = loaded.positions.tree.text if memory is not None else ""
+        occurrences = {}
+        for case in cases:
+            kept = memory.occurrences.get(case.id) if memory is not None else None
+            key = (case.digest, glossary_digest)
+            if kept is not None and kept[0] == key:
+                occurrences[case.id] = kept[1]
+                continue
+            occurrences[case.id] = term_occurrences(case, matcher) if matcher else {}
+            if memory is not None:
+                memory.occurrences[case.id] = (key, occurrences[case.id])
     for case_id, found in occurrences.items():
         for term, para in found.items():
             if term in entries:  # an entry with a problem (reported above) is not listed

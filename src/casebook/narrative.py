@@ -26,6 +26,7 @@ from functools import lru_cache
 import markdown
 import nh3
 
+from . import cache
 from .routes import page_url, relative_url
 
 ALLOWED_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "em", "strong", "a", "blockquote", "code",
@@ -36,6 +37,8 @@ URL_SCHEMES = {"http", "https"}
 # URL relative to each page the narrative is shown on.
 _INTERNAL = "/@site/"
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
+# Bump when the conversion changes: narratives converted under another version are converted afresh.
+_CACHE_VERSION = f"narrative/1/markdown-{markdown.__version__}/nh3-{cache.library_version('nh3')}"
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
@@ -85,7 +88,17 @@ class Narrative:
         self.home_uri = home_uri
         self.links: list[Link] = []
         self._found: list[str] = []
-        self._sections = self._convert()
+        kept_at = cache.document_path(f"{home_uri}\0{text}", _CACHE_VERSION, "narrative") if text else None
+        kept = cache.load_document(kept_at)
+        if isinstance(kept, dict) and "sections" in kept:
+            self._sections = [tuple(s) for s in kept["sections"]]
+            self.links = [Link(*link) for link in kept["links"]]
+        else:
+            self._sections = self._convert()
+            if kept_at is not None:
+                cache.store_document(kept_at, {"sections": [list(s) for s in self._sections],
+                                               "links": [[x.target, x.site_path, x.anchor, x.line, x.column]
+                                                         for x in self.links]})
 
     # -- conversion ---------------------------------------------------------------------------------------
     def _filter(self, tag: str, attr: str, value: str) -> str | None:

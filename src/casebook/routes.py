@@ -51,12 +51,20 @@ def page_url(src_uri: str, directory_urls: bool = True) -> str:
 
 
 def relative_url(target_url: str, from_url: str) -> str:
-    """``target_url`` relative to the page at ``from_url`` (both site-relative URL paths)."""
-    here = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
-    rel = posixpath.relpath(target_url or ".", here.rstrip("/") or ".")
-    if target_url.endswith("/") or not target_url:
-        rel = rel.rstrip("/") + "/" if rel != "." else "./"
-    return rel
+    """``target_url`` relative to the page at ``from_url`` (both site-relative URL paths, as MkDocs writes
+    them: ``cases/karamay/``, ``downloads/indicators.csv``, ``""`` for the home page): the shortest path, the
+    way ``posixpath.relpath`` gives it (a test compares the two)."""
+    here = from_url.split("/")[:-1]  # the folder the page is in: "a/b/" -> [a, b]; "a/b.html" -> [a]
+    target = target_url.split("/")
+    folders, last = target[:-1], target[-1]  # "cases/x/" -> [cases, x] and ""; "d/f.csv" -> [d] and "f.csv"
+    common = 0
+    while common < len(here) and common < len(folders) and here[common] == folders[common]:
+        common += 1
+    parts = [".."] * (len(here) - common) + folders[common:]
+    if last:
+        parts.append(last)
+        return "/".join(parts)
+    return "/".join(parts) + "/" if parts else "./"
 
 
 @dataclass(frozen=True)
@@ -134,6 +142,7 @@ class RouteTable:
                 self._add(f"print/edition-{k}.md", f"城市基层党建比较案例库 · 全库印刷版 · 第 {k} 册",
                           "edition_volume", str(k), _PRINT_META)
         self.files = {name: name for name in DOWNLOADS}
+        self._hrefs: dict[tuple[str, str], str] = {}
         self.docs = dict(DOCS_IN_NAV)
         self._nav_library = lib
 
@@ -163,8 +172,11 @@ class RouteTable:
 
     def href(self, from_uri: str, target: str, anchor: str | None = None) -> str:
         """A relative link from the page ``from_uri`` to ``target`` (a page or file uri) and an anchor."""
-        here = self.url_of(from_uri) if from_uri in self.routes or from_uri in self.docs else page_url(from_uri)
-        url = relative_url(self.url_of(target), here)
+        key = (from_uri, target)
+        url = self._hrefs.get(key)
+        if url is None:
+            here = self.url_of(from_uri) if from_uri in self.routes or from_uri in self.docs else page_url(from_uri)
+            url = self._hrefs[key] = relative_url(self.url_of(target), here)
         return url + (f"#{anchor}" if anchor else "")
 
     def nav(self) -> list:

@@ -103,6 +103,10 @@ def bad_line_chars(text: str) -> list[str]:
 
 
 def bad_text_chars(text: str, newlines: bool = True) -> list[str]:
+    # str.isprintable is false for any control, format, private, unassigned or separator character, spaces
+    # other than ' ' included: when it is true nothing is wrong, and nothing needs looking at one by one
+    if all(part.isprintable() for part in (text.split("\n") if newlines else [text])):
+        return []
     return [ch for ch in text if not _printable(ch, newlines)]
 
 

@@ -11,21 +11,38 @@ really have (:meth:`SiteBuild.check_links`).
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import posixpath
+import re
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from .display import front_matter_string
 from .downloads import files as download_files
 from .library import Library, load_library
 from .links import doc_anchors, docs_pages
+from .memory import BuildMemory, digest, files_digest, page_inputs
 from .problems import LibraryError
 from .render import Renderer, RenderError, page_ids, page_links, toc_tokens
 from .routes import RouteTable
 
 MARKER = "<!--casebook:page-body-->"
+_EXTERNAL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
+PARALLEL_FROM = 200  # pages; below this, starting workers costs more than it saves
+_WORKER_BUILD: "SiteBuild | None" = None  # the build a forked worker renders pages of
+
+
+def _render_chunk(uris: list[str]) -> list:
+    build = _WORKER_BUILD
+    assert build is not None
+    out = []
+    for uri in uris:
+        page, targets, errors = build._render(uri)
+        out.append((uri, page, targets, errors))
+    return out
 
 
 @dataclass
@@ -46,17 +63,30 @@ class SiteBuild:
     # every internal link target (page uri, anchor) written, with the first page that wrote it
     targets: dict[tuple[str, str], str] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    memory: BuildMemory | None = None  # during `mkdocs serve`: pages and cases kept from the previous build
 
     class Failed(Exception):
         """The library has problems; the message lists all of them."""
 
     @classmethod
-    def prepare(cls, root: Path, directory_urls: bool = True) -> "SiteBuild":
-        library, problems = load_library(root)
+    def prepare(cls, root: Path, directory_urls: bool = True, memory: BuildMemory | None = None) -> "SiteBuild":
+        library, problems = load_library(root, memory)
         if problems:
             raise cls.Failed(LibraryError(problems, root).report())
         routes = RouteTable(library, directory_urls)
-        return cls(library, routes, Renderer(library, routes, root / "templates"), download_files(library))
+        build = cls(library, routes, Renderer(library, routes, root / "templates"), download_files(library),
+                    memory=memory)
+        if memory is not None:
+            templates = sorted(p for p in (root / "templates").rglob("*") if p.is_file())
+            data = [root / "data" / name for name in ("indicators.yaml", "mechanisms.yaml", "glossary.yaml")]
+            build._global = digest(files_digest(templates + data), str(directory_urls))
+            build._names = digest(*(f"{c.id}\t{c.data.city}\t{c.data.city_en}" for c in library.cases))
+            build._case_digests = {c.id: c.digest for c in library.cases}
+            build._case_digests.update({c.id + "/data": c.data_digest for c in library.cases})
+            live = set(routes.routes)
+            for uri in [u for u in memory.pages if u not in live]:
+                del memory.pages[uri]
+        return build
 
     @property
     def nav(self) -> list:
@@ -72,7 +102,30 @@ class SiteBuild:
 
     # -- pages ------------------------------------------------------------------------------------------
     def render(self, uri: str) -> RenderedPage:
-        """Render one page; record its ids and the links it writes."""
+        """The page, rendered now unless :meth:`prerender` rendered it already; its ids and links recorded."""
+        page = self.rendered.get(uri)
+        if page is None:
+            fingerprint = self._fingerprint(uri)
+            kept = self.memory.pages.get(uri) if self.memory is not None else None
+            if kept is not None and kept[0] == fingerprint:
+                _, page, targets, errors = kept
+                self.memory.hits["pages"] += 1
+            else:
+                page, targets, errors = self._render(uri)
+                if self.memory is not None:
+                    self.memory.pages[uri] = (fingerprint, page, targets, errors)
+            self._keep(uri, page, targets, errors)
+        return page
+
+    def _fingerprint(self, uri: str) -> str | None:
+        """A digest of everything the page's HTML depends on (None without a memory)."""
+        if self.memory is None:
+            return None
+        route = self.routes[uri]
+        inputs = page_inputs(route, self.library, self._case_digests, self._names, self.renderer)
+        return digest(self._global, route.kind, route.key or "", *inputs)
+
+    def _render(self, uri: str) -> tuple[RenderedPage, dict[tuple[str, str], str], list[str]]:
         try:
             html = self.renderer.render(uri)
         except RenderError as exc:
@@ -81,9 +134,42 @@ class SiteBuild:
         cut = end + len("</h1>") if end >= 0 else 0
         page = RenderedPage(html[:cut] + MARKER, zlib.compress(html[cut:].encode("utf-8"), 1), toc_tokens(html),
                             frozenset(page_ids(html)))
-        self._record_links(uri, html)
+        targets, errors = self._links_of(uri, html)
+        return page, targets, errors
+
+    def _keep(self, uri: str, page: RenderedPage, targets: dict, errors: list[str]) -> None:
         self.rendered[uri] = page
-        return page
+        for key, origin in targets.items():
+            if key not in self.targets or origin < self.targets[key]:
+                self.targets[key] = origin  # the first page by uri: the same message whatever the order
+        self.errors.extend(errors)
+
+    def prerender(self, jobs: int | None = None) -> None:
+        """Render every page before MkDocs asks for them, on every core: pages are independent of one another,
+        and each worker (a fork of this process) returns compressed pages. One process for a small site."""
+        uris = [r.uri for r in self.routes if r.uri not in self.rendered]
+        jobs = jobs or os.cpu_count() or 1
+        if jobs < 2 or len(uris) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+            for uri in uris:
+                self.render(uri)
+            return
+        # the views every page kind shares, computed once here and inherited by the workers
+        for name in ("tags", "columns", "compare_groups", "mechanisms_by_group", "volumes", "annotator"):
+            getattr(self.renderer, name)
+        # the heaviest pages first, so that no worker is left with one at the end
+        weight = {"edition_volume": 0, "edition": 1, "compare": 2, "handout_mechanism": 2, "mechanism": 2,
+                  "downloads": 3, "glossary": 3, "home": 3}
+        uris.sort(key=lambda u: weight.get(self.routes[u].kind, 9))
+        chunks = [uris[i:i + 16] for i in range(0, len(uris), 16)]
+        global _WORKER_BUILD
+        _WORKER_BUILD = self
+        try:
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                for results in pool.imap_unordered(_render_chunk, chunks):
+                    for uri, page, targets, errors in results:
+                        self._keep(uri, page, targets, errors)
+        finally:
+            _WORKER_BUILD = None
 
     def inject(self, uri: str, output: str) -> str:
         """The themed page with its content's body put back in place of the marker."""
@@ -94,18 +180,25 @@ class SiteBuild:
         return output.replace(MARKER, body, 1)
 
     # -- links ------------------------------------------------------------------------------------------
-    def _record_links(self, uri: str, html: str) -> None:
+    def _links_of(self, uri: str, html: str) -> tuple[dict[tuple[str, str], str], list[str]]:
+        """The internal link targets (page uri, anchor) a page writes, and links that lead nowhere."""
         route = self.routes[uri]
-        for href in page_links(html):
-            parts = urlsplit(href)
-            if parts.scheme or href.startswith("//"):
+        targets: dict[tuple[str, str], str] = {}
+        errors: list[str] = []
+        resolved: dict[str, str | None] = {}
+        for href in set(page_links(html)):
+            path, _, fragment = href.partition("#")
+            if _EXTERNAL.match(path):
                 continue  # another site (narratives may link to http(s) addresses)
-            target = self._target(route.url, unquote(parts.path)) if parts.path else uri
+            if path not in resolved:
+                resolved[path] = self._target(route.url, unquote(path)) if path else uri
+            target = resolved[path]
             if target is None:
-                self.errors.append(f"templates/{route.template} ({uri}): a link to {href}, which is not a page or "
-                                   "file of this site")
+                errors.append(f"templates/{route.template} ({uri}): a link to {href}, which is not a page or "
+                              "file of this site")
                 continue
-            self.targets.setdefault((target, unquote(parts.fragment)), uri)
+            targets.setdefault((target, unquote(fragment)), uri)
+        return targets, errors
 
     def _target(self, here_url: str, path: str) -> str | None:
         """The page uri (or file) a relative URL written on the page at ``here_url`` leads to."""
@@ -128,7 +221,7 @@ class SiteBuild:
     def check_links(self) -> list[str]:
         """Every link written by every rendered page: the page exists (checked as it was written) and has the
         anchor. Returns the problems, each naming the template and page that wrote the link."""
-        problems = list(self.errors)
+        problems = sorted(self.errors)
         docs = {uri: doc_anchors(text) for uri, (_, text) in docs_pages(self.library.root).items()}
         for (target, anchor), origin in sorted(self.targets.items()):
             if not anchor:

@@ -11,6 +11,7 @@ may run across a caption spliced into a sentence.
 from __future__ import annotations
 
 import bisect
+from array import array
 from dataclasses import dataclass, field
 
 from .normalize import count_occurrences, normalize, normalize_with_map
@@ -31,9 +32,9 @@ class SourceText:
     raw: str
     paragraphs: list[Paragraph]
     body: str = ""  # normalised body text
-    body_map: list[int] = field(default_factory=list)  # body index -> raw offset
+    body_map: array = field(default_factory=lambda: array("I"))  # body index -> raw offset
     full: str = ""  # normalised whole text (metadata look-ups, glossary scanning)
-    full_map: list[int] = field(default_factory=list)  # full index -> raw offset
+    full_map: array = field(default_factory=lambda: array("I"))  # full index -> raw offset
     _starts: list[int] = field(default_factory=list)
 
     @classmethod
@@ -58,7 +59,7 @@ class SourceText:
             source.body, source.body_map = full, full_map
         else:
             # full_map is increasing, so each furniture line is one slice of it: cut those slices out.
-            body, body_map, k = [], [], 0
+            body, body_map, k = [], array("I"), 0
             for a, b in furniture_spans:
                 i, j = bisect.bisect_left(full_map, a, k), bisect.bisect_left(full_map, b, k)
                 body.append(full[k:i])
