@@ -2,8 +2,9 @@
 
     python benchmarks/timed_build.py <times.json> <mkdocs build arguments...>
 
-Writes ``{"total_s", "hooks_import_s", "events": {event: seconds}}`` to times.json: the wall time of the whole
-command, the time to import the hooks module, and the time spent in each MkDocs event's handlers. In our
+Writes ``{"total_s", "hooks_import_s", "events": {event: seconds}, "self_peak_mb", "children_peak_mb"}`` to
+times.json: the wall time of the whole command, the time to import the hooks module, the time spent in each
+MkDocs event's handlers, and the peak memory of the build process and of the largest process it started. In our
 build the hooks are the only plugin (``plugins: []``), so the event times are our code's time. The baseline
 build has no handlers, so its event times are zero.
 
@@ -15,6 +16,7 @@ process, does not: both sides of it run in the same seconds.
 from __future__ import annotations
 
 import json
+import resource
 import sys
 import time
 from pathlib import Path
@@ -62,7 +64,12 @@ def main(argv: list[str]) -> int:
         exc.show()
         code = 1
     out.write_text(json.dumps({"total_s": time.perf_counter() - T0, "hooks_import_s": hooks_import,
-                               "events": events}, indent=1))
+                               "events": events,
+                               # MkDocs with our hooks, and the largest process it started (the render
+                               # workers, which share its memory as forks, or the Pagefind indexer)
+                               "self_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                               "children_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024},
+                              indent=1))
     return code
 
 
