@@ -44,7 +44,7 @@ print(json.dumps({"seconds": time.perf_counter() - t, "rc": r.returncode, "stder
 REPEAT = 1  # runs per measurement; the fastest counts (set by --repeat)
 
 
-def measure(cmd: list[str], cwd: Path, repeat: int | None = None, **env: str) -> dict:
+def measure(cmd: list[str | Path], cwd: Path, repeat: int | None = None, **env: str) -> dict:
     """One command in a fresh process, ``repeat`` (default REPEAT) times: the fastest run's time, the largest
     peak memory."""
     return _best([_measure_once(cmd, cwd, env) for _ in range(repeat or REPEAT)])
@@ -55,7 +55,7 @@ def _best(runs: list[dict]) -> dict:
     return dict(best, max_rss_mb=max(r["max_rss_mb"] for r in runs), runs=[round(r["seconds"], 2) for r in runs])
 
 
-def _measure_once(cmd: list[str], cwd: Path, extra_env: dict) -> dict:
+def _measure_once(cmd: list[str | Path], cwd: Path, extra_env: dict[str, str]) -> dict:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **extra_env)
     out = subprocess.run([sys.executable, "-c", MEASURE, *map(str, cmd)], cwd=cwd, env=env,
                          capture_output=True, text=True, check=True)
@@ -120,7 +120,16 @@ def serve_rebuild(lib: Path, port: int) -> dict:
                 raise failed("did not start")
             time.sleep(0.2)
         first = time.perf_counter() - t
-        time.sleep(2)  # let the first build's search index finish, as an editor would not notice
+        # the first build's search index is written in the background: edit once it is there
+        index = f"http://127.0.0.1:{port}/pagefind/pagefind-entry.json"
+        while True:
+            try:
+                with urllib.request.urlopen(index, timeout=30):
+                    break
+            except OSError:
+                if time.perf_counter() - t > 1200:
+                    raise failed("wrote no search index") from None
+                time.sleep(0.2)
         marker = "基准测试修订"
         yaml_path = lib / "cases" / case / "case.yaml"
         text = yaml_path.read_text(encoding="utf-8")
@@ -154,23 +163,25 @@ def run_size(n: int, work: Path, baseline_src: Path, root: Path = ROOT, keep: bo
     times = work / f"times{n}.json"
     # both builds run through timed_build.py, which also times our hooks inside the build process (the
     # baseline, which has none, so that both carry the same wrapper)
-    build_cmd = [sys.executable, HERE / "timed_build.py", times, "--strict", "-q", "-f", lib / "mkdocs.yml",
+    build_cmd: list[str | Path] = [sys.executable, HERE / "timed_build.py", times, "--strict", "-q", "-f", lib / "mkdocs.yml",
                  "-d", work / f"site{n}"]
-    base_cmd = [sys.executable, HERE / "timed_build.py", work / f"times{n}-baseline.json", "-q",
+    base_cmd: list[str | Path] = [sys.executable, HERE / "timed_build.py", work / f"times{n}-baseline.json", "-q",
                 "-f", base_proj / "mkdocs.yml", "-d", work / f"basesite{n}"]
     # the same search bundle, made the way a plain MkDocs site would: the Pagefind CLI after the build
-    index_cmd = [sys.executable, "-m", "casebook.search", work / f"basesite{n}"]
+    index_cmd: list[str | Path] = [sys.executable, "-m", "casebook.search", work / f"basesite{n}"]
     # Builds and baselines alternate, so that a slow minute on a shared machine slows both alike; the first
     # build fills the cache for this library (its time is reported as the first build).
-    builds, bases, inside = [], [], []
+    builds: list[dict] = []
+    bases: list[dict] = []
+    inside: list[dict] = []
     for _ in range(REPEAT):
         builds.append(_measure_once(build_cmd, lib, {}))
         inside.append(json.loads(times.read_text()))
         if with_baseline:
-            base = _measure_once(base_cmd, base_proj, {})
+            one = _measure_once(base_cmd, base_proj, {})
             pf = _measure_once(index_cmd, base_proj, {})
-            bases.append({"seconds": base["seconds"] + pf["seconds"],
-                          "max_rss_mb": max(base["max_rss_mb"], pf["max_rss_mb"])})
+            bases.append({"seconds": one["seconds"] + pf["seconds"],
+                          "max_rss_mb": max(one["max_rss_mb"], pf["max_rss_mb"])})
     full = _best(builds)
     base = _best(bases) if bases else None
     warm = inside[1:] or inside
@@ -232,7 +243,7 @@ def machine() -> str:
     return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
 
 
-def _cell(value) -> str:
+def _cell(value: object) -> str:
     return "–" if value is None else str(value)
 
 
@@ -278,7 +289,7 @@ def report_md(rows: list[dict], meta: dict) -> str:
         big = by_n[1000]
         lines.append(f"- N = 1,000: full build ≤ 60 s: {big['build_s']} s — {verdict(big['build_s'] <= 60)}")
         own, search, largest = big.get("build_process_peak_mb"), big.get("search_peak_mb"), big["build_peak_mb"]
-        if own is not None:
+        if own is not None and search is not None:
             lines.append(f"- N = 1,000: peak memory ≤ 1 GB: build process {own} MB — {verdict(own <= 1024)}; "
                          f"search indexer (Pagefind) {search} MB — {verdict(search <= 1024)}; largest process "
                          f"{largest} MB — {verdict(largest <= 1024)}")
@@ -298,7 +309,7 @@ def report_md(rows: list[dict], meta: dict) -> str:
     return "\n".join(lines)
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[5, 50, 100, 200, 1000])
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "out")

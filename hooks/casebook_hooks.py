@@ -5,7 +5,8 @@ results to MkDocs: the navigation, a minimal Markdown source per generated page 
 rendered HTML and table of contents (``on_page_content``), the page body after theming (``on_post_page``),
 the link check (``on_env``) and the search index (``on_post_build``). State is reset in ``on_config``
 because hooks stay loaded across ``mkdocs serve`` rebuilds; during `serve`, a memory of unchanged cases and
-pages carries over from one rebuild to the next, and the search index is written in the background. A build (not ``serve``) writes into a staging
+pages (and of their themed output) carries over from one rebuild to the next, and the search index is written in the
+background. A build (not ``serve``) writes into a staging
 folder that replaces the site folder only when the build succeeded (``casebook.publish``).
 """
 
@@ -13,16 +14,23 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from mkdocs.exceptions import Abort
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler
 
 from casebook.memory import BuildMemory
 from casebook.publish import StagedSite
 from casebook.search import BackgroundIndex, SearchIndexError, index_site
-from casebook.site import SiteBuild
+from casebook.site import KEPT_TEMPLATE, SiteBuild
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.pages import Page
+    from mkdocs.structure.toc import _TocToken
 
 _build: SiteBuild | None = None
 _command: str | None = None
@@ -32,17 +40,24 @@ _memory = BuildMemory()
 _indexing = BackgroundIndex()
 
 
-def on_startup(command, dirty):
+def _site() -> SiteBuild:
+    """The build prepared by ``on_config``, which MkDocs always calls before the other build events."""
+    if _build is None:
+        raise Abort("casebook: the site was not prepared (on_config did not run)")
+    return _build
+
+
+def on_startup(command: str, dirty: bool) -> None:
     global _command
     _command = command
 
 
-def on_config(config):
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _build, _staged
     _build = None
     _count_warnings_when_quiet(config)
     root = Path(config.config_file_path).resolve().parent
-    _indexing.wait()  # the previous rebuild's search index is written before MkDocs empties the site folder
+    _indexing.cancel()  # an index still being written would index pages about to be replaced
     try:
         _build = SiteBuild.prepare(root, directory_urls=config.use_directory_urls,
                                    memory=_memory if _command == "serve" else None)
@@ -55,7 +70,7 @@ def on_config(config):
     return config
 
 
-def _count_warnings_when_quiet(config):
+def _count_warnings_when_quiet(config: MkDocsConfig) -> None:
     """`mkdocs build --strict -q` raises the logger's level to ERROR, so strict mode never sees a warning and a
     build with warnings passes. Keep the logger at WARNING (strict counts) and silence only its output."""
     logger = logging.getLogger("mkdocs")
@@ -66,45 +81,50 @@ def _count_warnings_when_quiet(config):
         logger.setLevel(logging.WARNING)
 
 
-def on_files(files, config):
-    generated = [(uri, _build.markdown(uri)) for uri in _build.routes.routes] + list(_build.files.items())
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    build = _site()
+    generated = [(uri, build.markdown(uri)) for uri in build.routes.routes] + list(build.files.items())
     for uri, content in generated:
         if files.get_file_from_path(uri) is not None:
             raise Abort(f"docs/{uri} would be overwritten by a generated page; remove it from docs/")
         files.append(File.generated(config, uri, content=content))
     if _command == "build":  # every page at once, on every core (not in `serve`, whose server runs in threads)
         try:
-            _build.prerender()
+            build.prerender()
         except SiteBuild.Failed as exc:
             raise Abort(str(exc)) from None
     return files
 
 
-def on_page_content(html, page, config, files):
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    build = _site()
     uri = page.file.src_uri
-    if uri not in _build.routes:
+    if uri not in build.routes:
         return html
     try:
-        rendered = _build.render(uri)
+        rendered = build.render(uri)
     except SiteBuild.Failed as exc:
         raise Abort(str(exc)) from None
-    page.toc = get_toc(rendered.toc)
+    # casebook.render.toc_tokens makes exactly Python-Markdown's token shape (level, id, name, children)
+    page.toc = get_toc(cast("list[_TocToken]", rendered.toc))
     page.present_anchor_ids = set(rendered.ids)
+    if build.themed_is_kept(uri):  # `serve`: nothing around or in the page changed since the last rebuild
+        page.meta["template"] = KEPT_TEMPLATE
     return rendered.head
 
 
-def on_env(env, config, files):
-    problems = _build.check_links()
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    problems = _site().check_links()
     if problems:
         raise Abort("\n".join(problems) + f"\n{len(problems)} broken link(s) in generated pages; nothing was built.")
     return env
 
 
-def on_post_page(output, page, config):
-    return _build.inject(page.file.src_uri, output)
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    return _site().finish(page.file.src_uri, output)
 
 
-def on_post_build(config):
+def on_post_build(config: MkDocsConfig) -> None:
     global _staged
     if _command == "serve":  # the pages are served at once; search works as soon as its index is written
         _indexing.start(Path(config.site_dir))
@@ -122,7 +142,7 @@ def on_post_build(config):
         _staged = None
 
 
-def on_build_error(error):
+def on_build_error(error: Exception) -> None:
     global _staged
     if _staged is not None:
         _staged.discard()

@@ -28,7 +28,7 @@ def test_a_rebuild_with_memory_builds_what_a_fresh_build_builds(tmp_path):
     lib = generate(12, tmp_path / "lib12")
     memory = BuildMemory()
     first = pages(SiteBuild.prepare(lib, memory=memory))
-    assert memory.hits == {"cases": 0, "pages": 0}
+    assert memory.hits == {"cases": 0, "pages": 0, "themed": 0}
 
     # an unchanged library: everything comes from memory
     again = SiteBuild.prepare(lib, memory=memory)
@@ -54,3 +54,64 @@ def test_a_rebuild_with_memory_builds_what_a_fresh_build_builds(tmp_path):
     renamed = pages(SiteBuild.prepare(lib, memory=memory))
     assert renamed == pages(SiteBuild.prepare(lib))
     assert "鄂尔多斯市·样本一" in renamed["mechanisms/grid_governance.md"]
+
+
+def test_serve_rebuild_keeps_themed_pages_and_writes_what_a_fresh_build_writes(project, tmp_path):
+    """Two `mkdocs serve` rebuilds in one process (the hooks stay loaded, as in `serve`), with one case.yaml edited
+    between them: every page written equals the page a serve build with an empty memory writes, the pages the
+    edit does not reach are taken from the kept themed output, and the edited case's page shows the edit."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from casebook.memory import BuildMemory
+
+    def serve_build(site):
+        config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(site))
+        config.site_url = "http://127.0.0.1:8000/"
+        config.plugins.on_startup(command="serve", dirty=False)
+        hooks = config.plugins["hooks/casebook_hooks.py"]
+        build(config, serve_url="http://127.0.0.1:8000/")
+        hooks._indexing.cancel()
+        return hooks
+
+    def written(site):
+        return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*.html")
+                if "pagefind" not in p.parts}
+
+    hooks = serve_build(tmp_path / "a")
+    hooks._memory.hits.update(cases=0, pages=0, themed=0)
+    case = sorted(p for p in (project / "cases").iterdir() if (p / "case.yaml").exists())[0]
+    text = (case / "case.yaml").read_text(encoding="utf-8")
+    at = text.index("  notes:\n    - ") + len("  notes:\n    - ")
+    (case / "case.yaml").write_text(text[:at] + "（修订测试）" + text[at:], encoding="utf-8")
+    serve_build(tmp_path / "b")
+    kept = hooks._memory.hits["themed"]
+    hooks._memory = BuildMemory()  # a serve build that remembers nothing
+    serve_build(tmp_path / "c")
+    b, c = written(tmp_path / "b"), written(tmp_path / "c")
+    assert b.keys() == c.keys()
+    assert [name for name in b if b[name] != c[name]] == []
+    assert "（修订测试）" in b[f"cases/{case.name}/index.html"].decode("utf-8")
+    assert 0 < kept < len(b), "the pages the edit does not reach are kept, the others themed again"
+
+
+def test_mechanism_and_comparison_pages_show_nothing_outside_a_cases_view(tmp_path):
+    """memory.view_digest names what mechanism, handout and comparison pages show of a case. Editing what it leaves
+    out (the source's notes, a furniture note, the narrative) must leave those pages byte-identical in a fresh
+    build; if a template starts to show such a field, this test fails and view_digest must take it in."""
+    from casebook.site import SiteBuild
+
+    lib = generate(6, tmp_path / "lib6")
+    kinds = ("mechanism", "handout_mechanism", "compare")
+    before = {u: p for u, p in pages(SiteBuild.prepare(lib)).items()}
+    for folder in sorted((lib / "cases").iterdir()):
+        text = (folder / "case.yaml").read_text(encoding="utf-8")
+        text = text.replace("  notes:\n    - ", "  notes:\n    - 编辑补注。", 1).replace("note: ", "note: 补注", 1)
+        (folder / "case.yaml").write_text(text, encoding="utf-8")
+        md = folder / "case.md"
+        md.write_text(md.read_text(encoding="utf-8") + "\n编辑补充的一句话。\n", encoding="utf-8")
+    build = SiteBuild.prepare(lib)
+    after = pages(build)
+    checked = [r.uri for r in build.routes if r.kind in kinds]
+    assert checked and all(after[u] == before[u] for u in checked)
+    assert any(after[u] != before[u] for u in after if u.startswith("cases/")), "the edits show on case pages"

@@ -70,13 +70,31 @@ class BuildMemory:
     occurrences: dict[str, tuple] = field(default_factory=dict)
     # page uri -> (fingerprint, RenderedPage, link targets, link errors)
     pages: dict[str, tuple] = field(default_factory=dict)
-    hits: dict[str, int] = field(default_factory=lambda: {"cases": 0, "pages": 0})
+    # page uri -> (fingerprint and theme digest, the page as written, compressed)
+    themed: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    hits: dict[str, int] = field(default_factory=lambda: {"cases": 0, "pages": 0, "themed": 0})
+
+
+def view_digest(case) -> str:
+    """What mechanism and comparison pages show of a case: its names, its cited values and its mechanism tags with
+    where their passages are. Not its source's metadata and notes, nor its narrative: editing those re-renders the
+    case's own pages only (tests/test_memory.py edits them and checks these pages stay the same)."""
+    parts: list[str] = [case.id, case.data.city, case.data.city_en or ""]
+    for v in case.values:
+        parts.append(v.data.model_dump_json())
+        if v.citation is not None:
+            parts.append(f"{v.anchor} {v.citation.anchor} {v.citation.paragraph}")
+    for t in case.tags:
+        parts.append(t.data.model_dump_json())
+        parts.extend(f"{c.anchor} {c.paragraph}" for c in t.citations)
+    return digest(*parts)
 
 
 def page_inputs(route, library, case_digests: dict[str, str], names: str, renderer) -> list[str]:
     """What a page's HTML depends on, besides the templates and data files: the digests of the cases it shows
-    (their data only where it shows no narrative), and the list of all cases' names where it lists every case.
-    ``case_digests``: case id -> full digest; case id + "/data" -> digest without the narrative."""
+    (their data only where it shows no narrative, their view where it shows only values and tags), and the list
+    of all cases' names where it lists every case. ``case_digests``: case id -> full digest; case id + "/data" ->
+    digest without the narrative; case id + "/view" -> :func:`view_digest`."""
     kind, key = route.kind, route.key
     if kind in ("case", "handout_case"):
         return [case_digests[key]]
@@ -87,10 +105,10 @@ def page_inputs(route, library, case_digests: dict[str, str], names: str, render
         related = set(m.related_indicators)
         ids = [c.id for c in library.cases
                if any(t.data.mechanism == key for t in c.tags) or any(v.data.indicator in related for v in c.values)]
-        return [names] + [case_digests[i + "/data"] for i in ids]
+        return [names] + [case_digests[i + "/view"] for i in ids]
     if kind == "compare":
         ids = [c.id for c in library.cases if any(v.definition.group == key for v in c.values)]
-        return [names] + [case_digests[i + "/data"] for i in ids]
+        return [names] + [case_digests[i + "/view"] for i in ids]
     if kind == "edition_volume":
         return [names] + [case_digests[c.id] for c in renderer.volumes[int(key) - 1]]
     return [names] + list(case_digests.values())  # pages about the whole library

@@ -15,6 +15,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 BUNDLE = "pagefind"
@@ -37,54 +38,86 @@ def indexed_glob(site_dir: Path) -> str:
     return "{" + ",".join(parts) + "}"
 
 
+def _command(site_dir: Path) -> list[str]:
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", BUNDLE,
+           "--root-selector", "article", "--force-language", "zh", "--silent", "--glob", indexed_glob(site_dir)]
+    for selector in EXCLUDED:
+        cmd += ["--exclude-selectors", selector]
+    return cmd
+
+
+def _failure(bundle: Path, returncode: int, output: str) -> SearchIndexError | None:
+    if returncode == 0 and (bundle / "pagefind.js").exists():
+        return None
+    detail = output.strip().splitlines()[-5:]
+    return SearchIndexError("Pagefind could not index the site"
+                            + (":\n  " + "\n  ".join(detail) if detail else "")
+                            + "\n— install the pinned dependencies (`python3 tasks.py build` does) "
+                              "so that `pagefind[extended]` is present")
+
+
 def index_site(site_dir: Path) -> Path:
     """Write the search bundle into ``site_dir/pagefind``; return its path."""
     site_dir = Path(site_dir)
     bundle = site_dir / BUNDLE
     if bundle.exists():
         shutil.rmtree(bundle)
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", BUNDLE,
-           "--root-selector", "article", "--force-language", "zh", "--silent", "--glob", indexed_glob(site_dir)]
-    for selector in EXCLUDED:
-        cmd += ["--exclude-selectors", selector]
     try:
-        result = subprocess.run(cmd, capture_output=True, text=True)
+        result = subprocess.run(_command(site_dir), capture_output=True, text=True)
     except OSError as exc:  # pragma: no cover - a broken interpreter
         raise SearchIndexError(f"could not run Pagefind: {exc}") from None
-    if result.returncode != 0 or not (bundle / "pagefind.js").exists():
-        detail = (result.stderr or result.stdout).strip().splitlines()[-5:]
-        raise SearchIndexError("Pagefind could not index the site"
-                               + (":\n  " + "\n  ".join(detail) if detail else "")
-                               + "\n— install the pinned dependencies (`python3 tasks.py build` does) "
-                                 "so that `pagefind[extended]` is present")
+    failure = _failure(bundle, result.returncode, result.stderr or result.stdout)
+    if failure is not None:
+        raise failure
     return bundle
 
 
 class BackgroundIndex:
-    """`mkdocs serve`: the search index written in a thread after each rebuild, so that the changed page is
-    served without waiting for it. The next rebuild waits for it before the site folder is emptied."""
+    """`mkdocs serve`: the search index written by a Pagefind process in the background after each rebuild, so
+    that the changed page is served without waiting for it. The next rebuild stops an index still being written
+    (it would index pages about to be replaced) before MkDocs empties the site folder."""
 
-    def __init__(self):
-        self._thread = None
+    def __init__(self) -> None:
+        self._process: subprocess.Popen[str] | None = None
+        self._thread: threading.Thread | None = None
 
     def start(self, site_dir: Path) -> None:
-        import threading
+        self.cancel()
+        site_dir = Path(site_dir)
+        bundle = site_dir / BUNDLE
+        try:
+            process = subprocess.Popen(_command(site_dir), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                       text=True)
+        except OSError as exc:  # pragma: no cover - a broken interpreter
+            print(f"search index not written: could not run Pagefind: {exc}", file=sys.stderr)
+            return
+        self._process = process
 
-        self.wait()
+        def report() -> None:  # Pagefind's output is read as it comes, so its pipe never fills
+            output = process.communicate()[0] or ""
+            if process.returncode >= 0:  # < 0: stopped by cancel()
+                failure = _failure(bundle, process.returncode, output)
+                if failure is not None:
+                    print(f"search index not written: {failure}", file=sys.stderr)
 
-        def run():
-            try:
-                index_site(site_dir)
-            except SearchIndexError as exc:
-                print(f"search index not written: {exc}", file=sys.stderr)
-
-        self._thread = threading.Thread(target=run, name="pagefind", daemon=True)
+        self._thread = threading.Thread(target=report, name="pagefind", daemon=True)
         self._thread.start()
 
     def wait(self) -> None:
+        """Until the index being written is done (tests, and a clean exit)."""
         if self._thread is not None:
             self._thread.join()
-            self._thread = None
+        self._process = self._thread = None
+
+    def cancel(self) -> None:
+        """Stop an index still being written."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # pragma: no cover
+                self._process.kill()
+        self.wait()
 
 
 if __name__ == "__main__":  # python -m casebook.search <site>: index a site built elsewhere (benchmarks)

@@ -24,15 +24,27 @@ from .display import front_matter_string
 from .downloads import files as download_files
 from .library import Library, load_library
 from .links import doc_anchors, docs_pages
-from .memory import BuildMemory, digest, files_digest, page_inputs
+from .memory import BuildMemory, digest, files_digest, page_inputs, view_digest
 from .problems import LibraryError
 from .render import Renderer, RenderError, page_ids, page_links, toc_tokens
 from .routes import RouteTable
 
 MARKER = "<!--casebook:page-body-->"
 _EXTERNAL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
+# The theme template MkDocs is given for a page whose themed output is kept from the previous `serve` rebuild
+# (overrides/casebook-kept.html: one comment, replaced by the kept output in on_post_page).
+KEPT_TEMPLATE = "casebook-kept.html"
 PARALLEL_FROM = 200  # pages; below this, starting workers costs more than it saves
 _WORKER_BUILD: "SiteBuild | None" = None  # the build a forked worker renders pages of
+
+
+def _version(distribution: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return "-"
 
 
 def _render_chunk(uris: list[str]) -> list:
@@ -83,9 +95,17 @@ class SiteBuild:
             build._names = digest(*(f"{c.id}\t{c.data.city}\t{c.data.city_en}" for c in library.cases))
             build._case_digests = {c.id: c.digest for c in library.cases}
             build._case_digests.update({c.id + "/data": c.data_digest for c in library.cases})
+            build._case_digests.update({c.id + "/view": view_digest(c) for c in library.cases})
+            # what MkDocs' theme puts around every page besides its content: the navigation (it sets prev/next
+            # too), the theme override, the hand-written pages and the configuration, and the theme's version
+            theme_files = sorted(p for folder in ("overrides", "docs") for p in (root / folder).rglob("*")
+                                 if p.is_file()) + [root / "mkdocs.yml"]
+            build._theme = digest(files_digest(theme_files), repr(build.nav),
+                                  *(_version(name) for name in ("mkdocs", "mkdocs-material")))
             live = set(routes.routes)
-            for uri in [u for u in memory.pages if u not in live]:
-                del memory.pages[uri]
+            for store in (memory.pages, memory.themed):
+                for uri in [u for u in store if u not in live]:
+                    del store[uri]
         return build
 
     @property
@@ -178,6 +198,34 @@ class SiteBuild:
             return output
         body = zlib.decompress(page.body).decode("utf-8")
         return output.replace(MARKER, body, 1)
+
+    # -- themed pages kept across `mkdocs serve` rebuilds ---------------------------------------------------
+    def _themed_key(self, uri: str) -> str | None:
+        if self.memory is None or uri not in self.routes:
+            return None
+        return digest(self._fingerprint(uri) or "", self._theme)
+
+    def themed_is_kept(self, uri: str) -> bool:
+        """True when the page's themed output from the previous rebuild is still right (its content and everything
+        the theme puts around it are unchanged), so the theme need not render it again: MkDocs is given
+        KEPT_TEMPLATE for it, and :meth:`finish` puts the kept output in its place."""
+        key = self._themed_key(uri)
+        kept = self.memory.themed.get(uri) if self.memory is not None and key is not None else None
+        return kept is not None and kept[0] == key
+
+    def finish(self, uri: str, output: str) -> str:
+        """The page as written: the themed output with its body put back (and kept for the next rebuild), or,
+        for a page whose themed output was kept, that output."""
+        key = self._themed_key(uri)
+        if key is not None and self.memory is not None:
+            kept = self.memory.themed.get(uri)
+            if kept is not None and kept[0] == key:
+                self.memory.hits["themed"] = self.memory.hits.get("themed", 0) + 1
+                return zlib.decompress(kept[1]).decode("utf-8")
+            output = self.inject(uri, output)
+            self.memory.themed[uri] = (key, zlib.compress(output.encode("utf-8"), 1))
+            return output
+        return self.inject(uri, output)
 
     # -- links ------------------------------------------------------------------------------------------
     def _links_of(self, uri: str, html: str) -> tuple[dict[tuple[str, str], str], list[str]]:
