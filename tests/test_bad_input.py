@@ -1,8 +1,10 @@
 """The bad-input corpus: mistakes an editor could commit, each caught with its exact message and line.
 
 Each mistake is a small mutation of a valid fixture case (tests/fixtures/editor_case, a relabelled copy of
-the Dengzhou source) or of a data file. For each: `casebook check` exits 1, prints no traceback, names the
-file, line and column with the expected message; and the MkDocs build fails and writes nothing.
+the Dengzhou source) or of a data file. Every mistake is loaded in process with the loading function `check`
+and the build share: it raises nothing, and the report names the file, line and column with the expected
+message. A few mistakes go the whole way, as real processes: `casebook check` exits 1 with the same line and
+the strict MkDocs build fails and writes nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_project, run_build, run_check
+from conftest import copy_project, run_build, run_check
 
 FIXTURE = Path(__file__).parent / "fixtures" / "editor_case"
 CASE = "cases/fixture/case.yaml"
@@ -46,6 +48,7 @@ def line_of(project: Path, rel: str, needle: str) -> int:
 # Each mutation returns the exact expected "path:line:col: message" prefix (a regex for the column where
 # it depends on indentation) after changing the project.
 
+
 def m_duplicate_key(p):
     first = line_of(p, CASE, "    unit: 名")
     line = edit(p, CASE, "    unit: 名\n", "    unit: 名\n    unit: 人\n") + 1
@@ -59,21 +62,29 @@ def m_anchor(p):
 
 def m_alias(p):
     edit(p, CASE, "    unit: 名", "    unit: &u 名")
-    line = edit(p, CASE, "    unit: 个\n    qualifier: exact\n    period: 未注明年份\n    scope: 城区",
-                "    unit: *u\n    qualifier: exact\n    period: 未注明年份\n    scope: 城区")
+    line = edit(
+        p,
+        CASE,
+        "    unit: 个\n    qualifier: exact\n    period: 未注明年份\n    scope: 城区",
+        "    unit: *u\n    qualifier: exact\n    period: 未注明年份\n    scope: 城区",
+    )
     return rf"{CASE}:{line}:11: YAML alias '\*u' is not allowed"
 
 
 def m_bool_word(p):
     line = edit(p, CASE, "    qualifier: more_than", "    qualifier: no")
-    return rf"{CASE}:{line}:16: indicators\.1\.qualifier: wrong type \(the boolean false where .* is expected\) — " \
-           r"YAML reads the bare word 'no' as false; put it in quotes \('no'\)"
+    return (
+        rf"{CASE}:{line}:16: indicators\.1\.qualifier: wrong type \(the boolean false where .* is expected\) — "
+        r"YAML reads the bare word 'no' as false; put it in quotes \('no'\)"
+    )
 
 
 def m_date(p):
     line = edit(p, CASE, "  published: null", "  published: 2021-01-04")
-    return rf"{CASE}:{line}:14: source\.published: wrong type .* — YAML reads the bare value 2021-01-04 as a date; " \
-           r"put it in quotes \('2021-01-04'\)"
+    return (
+        rf"{CASE}:{line}:14: source\.published: wrong type .* — YAML reads the bare value 2021-01-04 as a date; "
+        r"put it in quotes \('2021-01-04'\)"
+    )
 
 
 def m_octal(p):
@@ -159,20 +170,26 @@ def m_value_not_stated(p):
 def m_qualifier_lost(p):
     value_line = line_of(p, CASE, "    value: 8900")
     edit(p, CASE, "    qualifier: more_than", "    qualifier: exact")
-    return rf"{CASE}:{value_line}:12: indicator 'serving_members_reporting': qualifier 'exact' does not match the " \
-           r"quote, which says 8900 with 余 — set `qualifier: more_than`"
+    return (
+        rf"{CASE}:{value_line}:12: indicator 'serving_members_reporting': qualifier 'exact' does not match the "
+        r"quote, which says 8900 with 余 — set `qualifier: more_than`"
+    )
 
 
 def m_unknown_indicator(p):
     line = edit(p, CASE, "  - indicator: communities", "  - indicator: comunities")
-    return rf"{CASE}:{line}:16: unknown indicator 'comunities' — did you mean 'communities'\? " \
-           r"\(indicators are defined in data/indicators\.yaml\)"
+    return (
+        rf"{CASE}:{line}:16: unknown indicator 'comunities' — did you mean 'communities'\? "
+        r"\(indicators are defined in data/indicators\.yaml\)"
+    )
 
 
 def m_unknown_mechanism(p):
     line = edit(p, CASE, "  - mechanism: grid_governance", "  - mechanism: grid_govrnance")
-    return rf"{CASE}:{line}:16: unknown mechanism 'grid_govrnance' — did you mean 'grid_governance'\? " \
-           r"\(mechanisms are defined in data/mechanisms\.yaml\)"
+    return (
+        rf"{CASE}:{line}:16: unknown mechanism 'grid_govrnance' — did you mean 'grid_governance'\? "
+        r"\(mechanisms are defined in data/mechanisms\.yaml\)"
+    )
 
 
 def m_unknown_glossary_mechanism(p):
@@ -183,14 +200,16 @@ def m_unknown_glossary_mechanism(p):
     wrong = m.group(1)[:-1] + "x"
     line = text[: m.start(1)].count("\n") + 1
     col = m.start(1) - (text.rfind("\n", 0, m.start(1)) + 1) + 1
-    (p / rel).write_text(text[: m.start(1)] + wrong + text[m.end(1):], encoding="utf-8")
+    (p / rel).write_text(text[: m.start(1)] + wrong + text[m.end(1) :], encoding="utf-8")
     return rf"{rel}:{line}:{col}: unknown mechanism '{wrong}' — did you mean '{m.group(1)}'\?"
 
 
 def m_duplicate_case_id(p):
     shutil.copytree(p / "cases" / "fixture", p / "cases" / "fixture-copy")
-    return r"cases/fixture/case\.yaml:3:1: duplicate case id 'fixture' \(also used by cases/fixture-copy/case\.yaml\)|" \
-           r"cases/fixture-copy/case\.yaml:3:1: duplicate case id 'fixture' \(also used by cases/fixture/case\.yaml\)"
+    return (
+        r"cases/fixture/case\.yaml:3:1: duplicate case id 'fixture' \(also used by cases/fixture-copy/case\.yaml\)|"
+        r"cases/fixture-copy/case\.yaml:3:1: duplicate case id 'fixture' \(also used by cases/fixture/case\.yaml\)"
+    )
 
 
 def m_folder_not_id(p):
@@ -229,18 +248,25 @@ def m_duplicate_value(p):
 
 
 def m_derived_wrong(p):
-    edit(p, CASE, "mechanisms:\n", "  - indicator: workers_per_community\n    value: 12\n    unit: 名\n"
-         "    qualifier: about\n    year: 2020\n    scope: 城区\n    derived:\n"
-         "      formula: \"grids / communities\"\n      inputs: {grids: grids, communities: communities}\n"
-         "mechanisms:\n")
+    edit(
+        p,
+        CASE,
+        "mechanisms:\n",
+        "  - indicator: workers_per_community\n    value: 12\n    unit: 名\n"
+        "    qualifier: about\n    year: 2020\n    scope: 城区\n    derived:\n"
+        '      formula: "grids / communities"\n      inputs: {grids: grids, communities: communities}\n'
+        "mechanisms:\n",
+    )
     line = line_of(p, CASE, "    derived:")
     return rf"{CASE}:{line}:5: indicator 'workers_per_community': formula gives 11, not 12 — set `value: 11`"
 
 
 def m_dead_link(p):
     line = edit(p, NARR, "[邓州市](dengzhou.md)", "[邓州市](dengzou.md)")
-    return rf"{NARR}:{line}:\d+: link to a page that does not exist: dengzou\.md — no page cases/dengzou\.md; " \
-           r"did you mean dengzhou\.md\?"
+    return (
+        rf"{NARR}:{line}:\d+: link to a page that does not exist: dengzou\.md — no page cases/dengzou\.md; "
+        r"did you mean dengzhou\.md\?"
+    )
 
 
 def m_h1_in_narrative(p):
@@ -257,6 +283,26 @@ def _break_yaml(p, rel: str) -> str:
     return rf"{rel}:{line}:1: invalid YAML: did not find expected node content"
 
 
+def m_extra_space_before_key(p):
+    line = edit(p, CASE, "    unit: 名", "     unit: 名")
+    return (
+        rf"{CASE}:{line}:6: invalid YAML: mapping values are not allowed (?:here|in this context) — check the "
+        rf"indentation: `unit:` starts in column 6, but `value:` on line {line - 1} starts in column 5"
+    )
+
+
+def m_placeholder_left(p):
+    line = edit(p, CASE, "city_en: Fixture", "city_en: TODO")
+    return rf"{CASE}:{line}:10: city_en: 'TODO' is still the template's placeholder — write the city's English name"
+
+
+def m_narrative_placeholder_left(p):
+    from casebook.placeholders import NARRATIVE_PLACEHOLDERS
+
+    line = edit(p, NARR, "划分网格，党员进社区。", NARRATIVE_PLACEHOLDERS[1])
+    return rf"{NARR}:{line}:1: “{re.escape(NARRATIVE_PLACEHOLDERS[1][:12])}…” is still the template's placeholder"
+
+
 def m_indicators_not_yaml(p):
     return _break_yaml(p, "data/indicators.yaml")
 
@@ -270,20 +316,42 @@ def m_glossary_not_yaml(p):
 
 
 MISTAKES = {name[2:]: fn for name, fn in sorted(globals().items()) if name.startswith("m_") and callable(fn)}
+# The mistakes that also go through a real `casebook check` process and a strict MkDocs build.
+END_TO_END = ["unquoted_colon", "extra_space_before_key", "checksum", "dead_link", "placeholder_left"]
+
+
+def report(project: Path) -> str:
+    """What `check` and the build print for ``project``: every problem, then the closing line ("" if none)."""
+    from casebook.library import load_library
+    from casebook.problems import LibraryError
+
+    _, problems = load_library(project)
+    return LibraryError(problems, project).report() if problems else ""
 
 
 def test_the_corpus_has_at_least_thirty_mistakes():
     assert len(MISTAKES) >= 30
+    assert set(END_TO_END) <= set(MISTAKES)
 
 
 def test_the_fixture_itself_is_valid(tmp_path):
     project = base(tmp_path)
-    result = run_check(project)
-    assert result.returncode == 0, result.stderr
+    assert report(project) == ""
 
 
 @pytest.mark.parametrize("name", sorted(MISTAKES))
-def test_mistake_is_reported_exactly_and_nothing_is_built(name, tmp_path):
+def test_mistake_is_reported_exactly(name, tmp_path):
+    project = base(tmp_path)
+    expected = MISTAKES[name](project)
+    text = report(project)  # an exception here would be a traceback for the editor
+    lines = text.splitlines()
+    assert lines, "the mistake must be reported"
+    assert any(re.match(expected, line) for line in lines), f"expected {expected!r} in:\n{text}"
+    assert lines[-1].endswith("nothing was built.")
+
+
+@pytest.mark.parametrize("name", END_TO_END)
+def test_mistake_fails_check_and_the_strict_build_and_nothing_is_built(name, tmp_path):
     project = base(tmp_path)
     expected = MISTAKES[name](project)
     result = run_check(project)
@@ -307,13 +375,17 @@ def test_a_data_file_that_does_not_parse_is_one_problem_not_a_cascade(name, tmp_
     the one message is the file's own."""
     project = base(tmp_path)
     # links to pages that exist only when the data files load
-    edit(project, NARR, "划分网格，", "划分[网格](../mechanisms/grid_governance.md)，比较见[网格治理](../compare/grid.md)，")
-    assert run_check(project).returncode == 0
+    edit(
+        project,
+        NARR,
+        "划分网格，",
+        "划分[网格](../mechanisms/grid_governance.md)，比较见[网格治理](../compare/grid.md)，",
+    )
+    assert report(project) == ""
     expected = MISTAKES[name](project)
-    result = run_check(project)
-    assert result.returncode == 1
-    assert re.match(expected, result.stderr.splitlines()[0]), result.stderr
-    assert "1 problem(s) found" in result.stderr, result.stderr[-3000:]
+    text = report(project)
+    assert re.match(expected, text.splitlines()[0]), text
+    assert "1 problem(s) found" in text, text[-3000:]
 
 
 def test_all_problems_are_reported_in_one_run(tmp_path):
@@ -321,20 +393,21 @@ def test_all_problems_are_reported_in_one_run(tmp_path):
     m_value_not_stated(project)
     m_unknown_mechanism(project)
     m_dead_link(project)
-    result = run_check(project)
-    assert result.returncode == 1
-    assert "3 problem(s) found" in result.stderr, result.stderr
+    text = report(project)
+    assert "3 problem(s) found" in text, text
 
 
 def test_bom_is_accepted(tmp_path):
     project = base(tmp_path)
     path = project / CASE
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
-    assert run_check(project).returncode == 0
+    assert report(project) == ""
 
 
-@pytest.mark.parametrize("mistake", [m_unknown_key, m_quote_not_found, m_value_not_stated, m_derived_wrong,
-                                     m_unknown_indicator, m_duplicate_value])
+@pytest.mark.parametrize(
+    "mistake",
+    [m_unknown_key, m_quote_not_found, m_value_not_stated, m_derived_wrong, m_unknown_indicator, m_duplicate_value],
+)
 def test_the_document_cache_changes_no_message(mistake, tmp_path, monkeypatch):
     """YAML that loaded cleanly is read from the cache next time; problems found after loading (schema,
     citations, derived values) still name the same line and column, re-read from the text on demand."""
@@ -342,7 +415,7 @@ def test_the_document_cache_changes_no_message(mistake, tmp_path, monkeypatch):
     from casebook.problems import LibraryError
 
     def report() -> str:
-        _, problems, _ = check_library(project, jobs=1)
+        _, problems = check_library(project, jobs=1)
         return LibraryError(problems, project).report()
 
     project = base(tmp_path)

@@ -22,12 +22,11 @@ def find_root(start: Path) -> Path:
 def cmd_check(args) -> int:
     from .check import check_library
 
-    cases, problems, n_indicators = check_library(args.root, args.jobs)
+    library, problems = check_library(args.root, args.jobs)
     if problems:
         print(LibraryError(problems, args.root).report(), file=sys.stderr)
         return 1
-    n_values = sum(c.n_values for c in cases)
-    print(f"ok: {len(cases)} cases, {n_values} cited values, {n_indicators} indicators")
+    print(f"ok: {library.n_cases} cases, {library.n_values} cited values, {len(library.indicators)} indicators")
     return 0
 
 
@@ -63,36 +62,45 @@ def cmd_new(args) -> int:
 
 
 def cmd_cite(args) -> int:
-    from .editor_tools import cite, cite_yaml
-    from .sources import SourceText
+    from .editor_tools import cite, cite_yaml, read_case_source
+    from .problems import did_you_mean
 
     if not re.fullmatch(r"[a-z][a-z0-9-]{0,39}", args.slug):
         print(f"casebook: '{args.slug}' is not a case id (lower-case letters, digits and '-')", file=sys.stderr)
         return 1
-    case = _load_case(args, args.slug)
-    if case is None:
-        # a new case that does not validate yet can still be searched (its source read inside the repository only)
-        from .confine import read_bytes
-        from .yamlload import decode
-
-        path = args.root / "cases" / args.slug / "source.txt"
-        problems: list = []
-        raw = read_bytes(path, args.root, "source", problems) if path.exists() or path.is_symlink() else None
-        text = decode(raw, path, problems) if raw is not None else None
-        for p in problems:
-            print(p.format(args.root), file=sys.stderr)
-        if text is None:
-            return 1
-        source = SourceText.parse(text)
-    else:
-        source = case.source
-    hits = cite(source, args.query)
+    folder = args.root / "cases" / args.slug
+    if folder.is_symlink() or not folder.is_dir():
+        cases = args.root / "cases"
+        known = sorted(p.name for p in cases.iterdir() if p.is_dir()) if cases.is_dir() else []
+        print(
+            f"casebook: no case '{args.slug}' — {did_you_mean(args.slug, known)}"
+            if known
+            else f"casebook: no case '{args.slug}' — create it with `casebook new {args.slug}`",
+            file=sys.stderr,
+        )
+        return 1
+    # A new case is searched as it is: its placeholders and unfinished values are for `check` to report.
+    found = read_case_source(folder)
+    for p in found.problems:
+        print(p.format(args.root), file=sys.stderr)
+    if found.source is None:
+        return 1
+    if not found.furniture_known:
+        print(
+            f"casebook: case.yaml could not be read, so no line of cases/{args.slug}/source.txt is left out "
+            "as furniture",
+            file=sys.stderr,
+        )
+    hits = cite(found.source, args.query)
     if not hits:
-        print(f"casebook: '{args.query}' does not occur in cases/{args.slug}/source.txt "
-              f"(searched in both scripts, width-folded)", file=sys.stderr)
+        print(
+            f"casebook: '{args.query}' does not occur in the text of cases/{args.slug}/source.txt "
+            f"(searched in both scripts, width-folded; lines marked as furniture are left out)",
+            file=sys.stderr,
+        )
         return 1
     for hit in hits:
-        print(cite_yaml(hit))
+        print(cite_yaml(hit, found.level))
         print()
     return 0
 
@@ -110,7 +118,9 @@ def cmd_coverage(args) -> int:
         print(f"# {case.id} ({case.data.city}): {len(rows)} numbers in the source")
         for r in rows:
             mark = {"value": "✓", "uncoded": "·", "missing": "✗"}[r.status]
-            print(f"{mark} ¶{r.paragraph:<3} {r.text:<10} {format_number(r.value):<10} {r.detail or 'NOT ACCOUNTED FOR'}")
+            print(
+                f"{mark} ¶{r.paragraph:<3} {r.text:<10} {format_number(r.value):<10} {r.detail or 'NOT ACCOUNTED FOR'}"
+            )
         total += len(rows)
         missing += sum(1 for r in rows if r.status == "missing")
     print(f"{total - missing} of {total} numbers accounted for by a value or an uncoded note")
@@ -146,16 +156,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.root = (args.root or find_root(Path.cwd())).resolve()
     try:
-        return {"check": cmd_check, "schema": cmd_schema, "new": cmd_new, "cite": cmd_cite,
-                "coverage": cmd_coverage}[args.command](args)
+        return {"check": cmd_check, "schema": cmd_schema, "new": cmd_new, "cite": cmd_cite, "coverage": cmd_coverage}[
+            args.command
+        ](args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # e.g. `casebook coverage | head`
         sys.stderr.close()
         return 0
     except Exception as exc:  # never show editors a traceback
-        print(f"casebook: internal error ({type(exc).__name__}: {exc}); please report it with the command you ran",
-              file=sys.stderr)
+        print(
+            f"casebook: internal error ({type(exc).__name__}: {exc}); please report it with the command you ran",
+            file=sys.stderr,
+        )
         return 2
 
 

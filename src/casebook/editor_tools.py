@@ -5,13 +5,16 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import typing
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from .normalize import normalize, remove_artifacts
 from .numbers import Mention, as_decimal, chinese_to_int, format_value, read_numbers
-from .sources import SourceText
+from .placeholders import NARRATIVE_SECTIONS, TO_WRITE, TO_WRITE_EN
+from .problems import Problem
+from .sources import SourceText, furniture_lines
 
 SLUG = re.compile(r"^[a-z][a-z0-9-]*$")
 _CLAUSE_END = set(",;。!?:、，；！？：\n")
@@ -20,15 +23,16 @@ CASE_TEMPLATE = """\
 # yaml-language-server: $schema=../../schema/case.schema.json
 # Case file for {slug}. Every field is explained in the comments; `casebook check` tells you what is missing.
 # Never invent facts: write only what the source text states, and null (plus a note) where it is silent.
+# Every {todo} and {todo_en} is a placeholder: `casebook check` reports each one until you replace it.
 
 id: {slug}                     # must equal the folder name
-city: 待填写                    # city name in Chinese, e.g. 克拉玛依市
-city_en: TODO                  # English name, e.g. Karamay
-province: 待填写                # e.g. 新疆维吾尔自治区
-province_en: TODO              # e.g. Xinjiang Uygur Autonomous Region
-level: 地级市                   # 直辖市 副省级市 地级市 自治州 地区 盟 县级市 市辖区
-level_en: prefecture-level city
-# parent: 南阳市                # only for a county-level city: the city it belongs to
+city: {todo}                    # city name in Chinese, e.g. 克拉玛依市 (a district: its own name, e.g. 某某区)
+city_en: {todo_en}                  # English name, e.g. Karamay
+province: {todo}                # e.g. 新疆维吾尔自治区
+province_en: {todo_en}              # e.g. Xinjiang Uygur Autonomous Region
+level: {todo}                   # 直辖市 副省级市 地级市 自治州 地区 盟 县级市 市辖区 (`cite` proposes scopes from it)
+level_en: {todo_en}                 # e.g. prefecture-level city, county-level city, district
+# parent: 南阳市                # only for a county-level city or a district: the city it belongs to
 
 source:
   file: source.txt             # the archived text, saved unchanged in this folder
@@ -41,17 +45,19 @@ source:
   script: zh-Hans              # zh-Hans (Simplified) or zh-Hant (Traditional)
   notes:                       # what the text does not state (required when a field above is null)
     - 文本未注明标题、作者、刊发媒体和日期。
-  furniture: []                # lines that are not article text, e.g. - {{lines: "1-3", kind: page_furniture}}
+  furniture: []                # lines that are not article text (title, byline, page headers, captions, editor
+                               # credits), e.g. - {{lines: "1-2", kind: page_furniture}}; `cite` and `coverage`
+                               # leave them out
   defects: []                  # known defects, e.g. - {{kind: garbled, lines: "10", note: 说明}}
 
-indicators:                    # one item per cited value; find quotes with `casebook cite {slug} <number>`
-  - indicator: communities     # key from data/indicators.yaml
+indicators:                    # one item per cited value; paste what `casebook cite {slug} <number>` prints
+  - indicator: {todo_en}               # key from data/indicators.yaml
     value: 0                   # the number (3.7万 -> 37000, 98.9% -> 98.9)
     unit: 个                   # measure word; "%" for percentages
     qualifier: exact           # exact | more_than (余/多) | about (近/约) | at_least (以上/超过) | less_than | at_most
     period: 未注明年份          # or `year: 2020` when the text states the year
-    scope: 全市                 # what the value covers
-    quote: 待填写               # verbatim passage of source.txt that states the value, unique in it
+    scope: {todo}               # what the value covers, e.g. 全市 (the whole city), 城区, 某某区
+    quote: {todo}               # verbatim passage of source.txt that states the value, unique in it
 
 mechanisms: []                 # - mechanism: <id from data/mechanisms.yaml>
                                #   local_name: the city's own name for it
@@ -61,28 +67,16 @@ mechanisms: []                 # - mechanism: <id from data/mechanisms.yaml>
 uncoded: []                    # numbers deliberately not coded: - {{quote: 2019年, reason: 年份}}
 """
 
-NARRATIVE_TEMPLATE = """\
-## 背景
-
-（用自己的话介绍城市和来源：谁写的、何时、为何而写。）
-
-## 主要做法
-
-## 报告的成效
-
-（来源报告的成效；数值请写在 case.yaml 中并引用原文。）
-
-## 来源未说明的内容
-
-（来源没有说明的：统计口径、基数、问题与不足、独立评估等。）
-"""
+NARRATIVE_TEMPLATE = "".join(f"## {heading}\n\n{text}\n\n" for heading, text in NARRATIVE_SECTIONS).rstrip("\n") + "\n"
 
 
 def scaffold(root: Path, slug: str, source: Path | None = None) -> list[str]:
     """Create cases/<slug>/; return lines of guidance. Raises ValueError on a bad slug or existing folder."""
     if not SLUG.match(slug):
-        raise ValueError(f"'{slug}' is not a valid case id: use lower-case latin letters, digits and '-' "
-                         f"(e.g. the city's pinyin: xiamen)")
+        raise ValueError(
+            f"'{slug}' is not a valid case id: use lower-case latin letters, digits and '-' "
+            f"(e.g. the city's pinyin: xiamen)"
+        )
     folder = root / "cases" / slug
     if folder.exists():
         raise ValueError(f"cases/{slug}/ already exists; nothing was changed")
@@ -91,16 +85,105 @@ def scaffold(root: Path, slug: str, source: Path | None = None) -> list[str]:
     if source is not None:
         shutil.copyfile(source, folder / "source.txt")
         sha = hashlib.sha256((folder / "source.txt").read_bytes()).hexdigest()
-    (folder / "case.yaml").write_text(CASE_TEMPLATE.format(slug=slug, sha256=sha), encoding="utf-8")
+    (folder / "case.yaml").write_text(
+        CASE_TEMPLATE.format(slug=slug, sha256=sha, todo=TO_WRITE, todo_en=TO_WRITE_EN), encoding="utf-8"
+    )
     (folder / "case.md").write_text(NARRATIVE_TEMPLATE, encoding="utf-8")
     lines = [f"created cases/{slug}/case.yaml and cases/{slug}/case.md"]
     if source is None:
-        lines.append(f"next: save the source text, unchanged, as cases/{slug}/source.txt; "
-                     f"`casebook check` then prints its SHA-256 for source.sha256")
+        lines.append(
+            f"next: save the source text, unchanged, as cases/{slug}/source.txt; "
+            f"`casebook check` then prints its SHA-256 for source.sha256"
+        )
     else:
         lines.append(f"archived {source} as cases/{slug}/source.txt (SHA-256 {sha} recorded)")
-    lines.append(f"then: `casebook cite {slug} <number or text>` to find quotes, `casebook check` to validate")
+    lines.append(
+        f"then: replace every {TO_WRITE} and {TO_WRITE_EN} in cases/{slug}/case.yaml and the bracketed "
+        f"paragraphs of case.md; mark the title and byline lines as `furniture`; "
+        f"`casebook cite {slug} <number or text>` finds quotes, `casebook check` validates"
+    )
     return lines
+
+
+# The scope `cite` proposes: the whole of the case's unit, named by its level.
+SCOPE_OF_LEVEL = {
+    "直辖市": "全市",
+    "副省级市": "全市",
+    "地级市": "全市",
+    "县级市": "全市",
+    "自治州": "全州",
+    "地区": "全地区",
+    "盟": "全盟",
+    "市辖区": "全区",
+}
+
+
+@dataclass
+class CaseSource:
+    """What `cite` needs of a case that may not pass `check` yet."""
+
+    source: SourceText | None  # None: the source could not be read (``problems`` say why)
+    level: str | None  # the case's level if case.yaml states a valid one
+    problems: list  # why the source, or case.yaml's furniture or level, could not be read
+    furniture_known: bool  # False: case.yaml did not load, so no line is left out as furniture
+
+
+def read_case_source(folder: Path) -> CaseSource:
+    """The case's source, split and normalised as `check` does it (furniture lines left out of the body), read
+    from case.yaml even when the case has problems (placeholders, quotes still to find). Reads inside the
+    repository only."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from .confine import read_bytes
+    from .models import Case, Furniture
+    from .shapes import FileName
+    from .yamlload import decode, load_yaml
+
+    root = folder.parent.parent
+    problems: list = []
+    yaml_path = folder / "case.yaml"
+    loaded = load_yaml(yaml_path, problems, root=root) if yaml_path.exists() or yaml_path.is_symlink() else None
+    data: dict = loaded.data if loaded is not None and isinstance(loaded.data, dict) else {}
+    block: dict = data["source"] if isinstance(data.get("source"), dict) else {}
+    file_name = "source.txt"
+    try:
+        file_name = TypeAdapter(FileName).validate_python(block.get("file", file_name))
+    except ValidationError:
+        pass  # check reports it; the scaffold's name is the one to try
+    furniture = []
+    raw_items = block.get("furniture")
+    for i, item in enumerate(raw_items if isinstance(raw_items, list) else []):
+        try:
+            furniture.append(Furniture.model_validate(item))
+        except ValidationError:
+            line, col = loaded.where(("source", "furniture", i)) if loaded is not None else (1, 1)
+            problems.append(
+                Problem(
+                    yaml_path,
+                    line,
+                    col,
+                    "this furniture item is not valid, so its lines are searched too",
+                    'write it as - {lines: "1-2", kind: page_furniture}; `casebook check` says more',
+                )
+            )
+    levels = typing.get_args(Case.model_fields["level"].annotation)
+    level = data.get("level") if data.get("level") in levels else None
+    path = folder / file_name
+    if not path.exists() and not path.is_symlink():
+        problems.append(
+            Problem(
+                path,
+                1,
+                1,
+                f"{file_name} is missing",
+                f"save the source text, unchanged, as cases/{folder.name}/{file_name}",
+            )
+        )
+        return CaseSource(None, level, problems, loaded is not None)
+    raw = read_bytes(path, root, "source", problems)
+    text = decode(raw, path, problems) if raw is not None else None
+    source = SourceText.parse(text, furniture_lines(furniture)) if text is not None else None
+    return CaseSource(source, level, problems, loaded is not None)
 
 
 @dataclass
@@ -172,10 +255,10 @@ def cite(source: SourceText, query: str) -> list[Hit]:
                 a, b = m.start, m.end
                 # keep a qualifier written before the number, and 以上/以下 after it
                 for word in ("不少于", "超过", "大约", "不足", "不到", "近", "约", "逾"):
-                    if body[max(0, a - len(word)):a] == word:
+                    if body[max(0, a - len(word)) : a] == word:
                         a -= len(word)
                         break
-                tail = re.match(r"^[^\d,.;:、。!?“”\"()]{0,3}?(以上|以下)", body[b:b + 6])
+                tail = re.match(r"^[^\d,.;:、。!?“”\"()]{0,3}?(以上|以下)", body[b : b + 6])
                 if tail:
                     b += tail.end()
                 spans.append((a, b, m))
@@ -195,8 +278,16 @@ def cite(source: SourceText, query: str) -> list[Hit]:
     return hits
 
 
-def cite_yaml(hit: Hit) -> str:
-    """Ready-to-paste YAML for one hit."""
+def scope_line(level: str | None) -> str:
+    """The `scope:` line `cite` proposes: the whole unit the case's level names, or a placeholder to set."""
+    scope = SCOPE_OF_LEVEL.get(level or "")
+    if scope is None:
+        return f"    scope: {TO_WRITE}               # what the value covers; set `level:` in case.yaml and cite proposes it"
+    return f"    scope: {scope}                 # the whole {level}; if the passage counts only a part, name it (e.g. 城区)"
+
+
+def cite_yaml(hit: Hit, level: str | None = None) -> str:
+    """Ready-to-paste YAML for one hit; ``level``: the case's level (for the proposed scope)."""
     lines = [f"  # ¶{hit.paragraph}" + ("" if hit.unique else "  (not unique yet: lengthen the quote)")]
     quote = hit.quote.replace('"', '\\"')
     if hit.mention is not None:
@@ -205,13 +296,15 @@ def cite_yaml(hit: Hit) -> str:
         value = format(as_decimal(m.value), "f")
         if "." in value:
             value = value.rstrip("0").rstrip(".")
-        lines += ["  - indicator: TODO            # key from data/indicators.yaml",
-                  f"    value: {value}",
-                  f'    unit: "{unit}"',
-                  f"    qualifier: {m.qualifier}",
-                  "    period: 未注明年份          # or year: 20xx, as the text states",
-                  "    scope: 全市",
-                  f'    quote: "{quote}"']
+        lines += [
+            f"  - indicator: {TO_WRITE_EN}            # key from data/indicators.yaml",
+            f"    value: {value}",
+            f'    unit: "{unit}"',
+            f"    qualifier: {m.qualifier}",
+            "    period: 未注明年份          # or year: 20xx, as the text states",
+            scope_line(level),
+            f'    quote: "{quote}"',
+        ]
     else:
         lines += [f'      - "{quote}"']
     return "\n".join(lines)
@@ -220,9 +313,9 @@ def cite_yaml(hit: Hit) -> str:
 def _unit_after(quote: str, m: Mention) -> str:
     text = normalize(quote)
     i = text.find(re.sub(r"\s+", "", m.text))
-    rest = text[i + len(m.text):] if i >= 0 else ""
+    rest = text[i + len(m.text) :] if i >= 0 else ""
     unit = re.match(r"[个名人次项支家户条件处年届级位所座栋元间套岗亩平方米]+", rest)
-    return unit.group(0)[:3] if unit else "TODO"
+    return unit.group(0)[:3] if unit else TO_WRITE_EN
 
 
 @dataclass
@@ -251,8 +344,9 @@ def coverage(case) -> list[Covered]:
             notes.append((a, b, f"uncoded: {item.reason}"))
     out = []
     for m in read_numbers(source.body):
-        if m.text in ("一", "二", "两") or (m.text[:1] in "一二两" and len(m.text) == 2 and not m.text[1:].isdigit()
-                                          and m.text[1] in "个名项次"):
+        if m.text in ("一", "二", "两") or (
+            m.text[:1] in "一二两" and len(m.text) == 2 and not m.text[1:].isdigit() and m.text[1] in "个名项次"
+        ):
             continue  # 一个, 两项: counting words, not quantitative claims
         raw_a, raw_b = source.body_map[m.start], source.body_map[m.end - 1] + 1
         para = source.paragraph_at(raw_a).number

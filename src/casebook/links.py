@@ -18,8 +18,14 @@ from .narrative import Link, _masked, resolve
 from .problems import Problem
 
 # Files the site publishes besides pages, which a narrative may link to.
-DOWNLOADS = ("downloads/indicators.csv", "downloads/indicators.json", "downloads/mechanisms.json",
-             "downloads/cases.json", "downloads/sources.csl.json", "downloads/sources.bib")
+DOWNLOADS = (
+    "downloads/indicators.csv",
+    "downloads/indicators.json",
+    "downloads/mechanisms.json",
+    "downloads/cases.json",
+    "downloads/sources.csl.json",
+    "downloads/sources.bib",
+)
 
 
 @lru_cache(maxsize=1)
@@ -47,7 +53,7 @@ class CaseLinks:
     id: str
     narrative_path: Path
     links: list[Link]
-    anchors: dict[str, set[str]]  # page -> anchors, for the case's own pages
+    anchors: dict[str, set[str] | None]  # page -> anchors, for the case's own pages (None: not known)
     indicators: set[str] = field(default_factory=set)
     mechanisms: set[str] = field(default_factory=set)
 
@@ -61,19 +67,27 @@ def case_links(case) -> CaseLinks:
         fixed.add("mechanisms")
     page_ids = fixed | {v.anchor for v in case.values}
     page_ids |= set(heading_ids([text for _, text in case.narrative_doc.headings()], set(page_ids)))
-    source_ids = {"original"} | {f"p{p.number}" for p in case.source.paragraphs} | \
-        {c.anchor for c in case.citations()}
+    source_ids = {"original"} | {f"p{p.number}" for p in case.source.paragraphs} | {c.anchor for c in case.citations()}
     if case.data.source.script == "zh-Hant":
         source_ids |= {"simplified"} | {f"s{p.number}" for p in case.source.paragraphs}
-    return CaseLinks(case.id, case.folder / "case.md", case.narrative_doc.links,
-                     {f"cases/{case.id}.md": page_ids, f"sources/{case.id}.md": source_ids},
-                     {v.data.indicator for v in case.values}, {t.data.mechanism for t in case.tags})
+    return CaseLinks(
+        case.id,
+        case.folder / "case.md",
+        case.narrative_doc.links,
+        {f"cases/{case.id}.md": page_ids, f"sources/{case.id}.md": source_ids},
+        {v.data.indicator for v in case.values},
+        {t.data.mechanism for t in case.tags},
+    )
 
 
 def narrative_links(folder: Path, narrative) -> CaseLinks:
     """The links of a case that did not load: its pages exist, but their anchors are unknown (``anchors`` None)."""
-    return CaseLinks(folder.name, folder / "case.md", narrative.links,
-                     {f"cases/{folder.name}.md": None, f"sources/{folder.name}.md": None})  # type: ignore[dict-item]
+    return CaseLinks(
+        folder.name,
+        folder / "case.md",
+        narrative.links,
+        {f"cases/{folder.name}.md": None, f"sources/{folder.name}.md": None},
+    )
 
 
 _DOC_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)(?:[ \t]+\{[ \t]*#([\w-]+)[^}]*\})?[ \t#]*$", re.MULTILINE)
@@ -115,8 +129,11 @@ def docs_files(root: Path) -> set[str]:
     if docs.is_dir() and not docs.is_symlink():
         for dirpath, dirnames, filenames in os.walk(docs):
             dirnames[:] = [d for d in dirnames if not (Path(dirpath) / d).is_symlink()]
-            out |= {(Path(dirpath) / f).relative_to(docs).as_posix() for f in filenames
-                    if not (Path(dirpath) / f).is_symlink()}
+            out |= {
+                (Path(dirpath) / f).relative_to(docs).as_posix()
+                for f in filenames
+                if not (Path(dirpath) / f).is_symlink()
+            }
     return out
 
 
@@ -144,8 +161,9 @@ def doc_links(text: str, uri: str) -> list[Link]:
     return links
 
 
-def page_anchors(cases: list[CaseLinks], indicators: dict, mechanisms: dict, glossary: list | None,
-                 docs: dict[str, tuple[Path, str]]) -> dict[str, set[str] | None]:
+def page_anchors(
+    cases: list[CaseLinks], indicators: dict, mechanisms: dict, glossary: list | None, docs: dict[str, tuple[Path, str]]
+) -> dict[str, set[str] | None]:
     """The anchors of every page whose anchors are known: page uri -> ids (None: a page of a case that did not
     load, whose anchors are unknown)."""
     anchors: dict[str, set[str] | None] = {}
@@ -169,10 +187,11 @@ def page_anchors(cases: list[CaseLinks], indicators: dict, mechanisms: dict, glo
         d = indicators.get(key)
         if d is None:
             continue
-        ids = anchors.setdefault(f"compare/{d.group}.md", {"definitions"})
-        ids.add(key)  # type: ignore[union-attr]
+        group_ids = anchors.setdefault(f"compare/{d.group}.md", {"definitions"})
+        assert group_ids is not None  # comparison pages' anchors are always known
+        group_ids.add(key)
         if n >= 2:
-            ids |= {"charts", f"chart-{key}", f"svg-{key}"}  # type: ignore[operator]
+            group_ids |= {"charts", f"chart-{key}", f"svg-{key}"}
     if glossary is not None:  # glossary.Entry objects; None when the glossary did not load
         ids = {e.anchor for e in glossary}
         ids |= {"sec-09" if e.section == "0–9" else f"sec-{e.section.lower()}" for e in glossary}
@@ -186,9 +205,16 @@ def page_anchors(cases: list[CaseLinks], indicators: dict, mechanisms: dict, glo
     return anchors
 
 
-def check_links(root: Path, cases: list[CaseLinks], pages: set[str], indicators: dict, mechanisms: dict,
-                glossary: list | None, problems: list[Problem],
-                docs: dict[str, tuple[Path, str]] | None = None) -> None:
+def check_links(
+    root: Path,
+    cases: list[CaseLinks],
+    pages: set[str],
+    indicators: dict,
+    mechanisms: dict,
+    glossary: list | None,
+    problems: list[Problem],
+    docs: dict[str, tuple[Path, str]] | None = None,
+) -> None:
     """Every narrative and hand-written link leads to a page (or download) of the site, and to an anchor
     that page has. ``pages``: every page source uri of the site."""
     docs = docs if docs is not None else docs_pages(root)
@@ -203,21 +229,32 @@ def check_links(root: Path, cases: list[CaseLinks], pages: set[str], indicators:
 def _check_one(path: Path, home: str, link: Link, files: set[str], anchors: dict, problems: list[Problem]) -> None:
     where = (path, link.line, link.column)
     if link.target.startswith("//"):
-        problems.append(Problem(*where, f"link without a scheme: {link.target}",
-                                f"write the address in full, e.g. https:{link.target}"))
+        problems.append(
+            Problem(
+                *where, f"link without a scheme: {link.target}", f"write the address in full, e.g. https:{link.target}"
+            )
+        )
         return
     if link.site_path is None:
         return  # an http(s) address (other schemes never get this far: check reports them)
     if link.target.startswith("/"):
-        problems.append(Problem(*where, f"absolute link {link.target}",
-                                "write the link relative to this page, e.g. ../mechanisms/grid_governance.md"))
+        problems.append(
+            Problem(
+                *where,
+                f"absolute link {link.target}",
+                "write the link relative to this page, e.g. ../mechanisms/grid_governance.md",
+            )
+        )
         return
     target = link.site_path
     if target not in files:
         if target.endswith("/") or "." not in posixpath.basename(target):
             guess = target.rstrip("/") + ".md"
-            hint = f"link to the page's Markdown file: {posixpath.relpath(guess, posixpath.dirname(home) or '.')}" \
-                if guess in files else _closest(target, home, files)
+            hint = (
+                f"link to the page's Markdown file: {posixpath.relpath(guess, posixpath.dirname(home) or '.')}"
+                if guess in files
+                else _closest(target, home, files)
+            )
         else:
             hint = _closest(target, home, files)
         problems.append(Problem(*where, f"link to a page that does not exist: {link.target}", hint))
@@ -228,24 +265,53 @@ def _check_one(path: Path, home: str, link: Link, files: set[str], anchors: dict
         return  # a page of a case that did not load: its anchors are unknown until its problems are fixed
     known = anchors.get(target)
     if known is None:
-        problems.append(Problem(*where, f"link to '#{link.anchor}' in {target}, whose anchors are not checked",
-                                f"link to the page without '#{link.anchor}'"))
+        problems.append(
+            Problem(
+                *where,
+                f"link to '#{link.anchor}' in {target}, whose anchors are not checked",
+                f"link to the page without '#{link.anchor}'",
+            )
+        )
     elif link.anchor not in known:
         import difflib
 
         close = difflib.get_close_matches(link.anchor, sorted(known), n=1, cutoff=0.5)
-        hint = f"did you mean '#{close[0]}'?" if close else \
-            "its anchors are: " + ", ".join(sorted(known)[:8]) + (" …" if len(known) > 8 else "")
-        problems.append(Problem(*where, f"link to an anchor that does not exist: {link.target}",
-                                f"{target} has no '#{link.anchor}'; {hint}"))
+        hint = (
+            f"did you mean '#{close[0]}'?"
+            if close
+            else "its anchors are: " + ", ".join(sorted(known)[:8]) + (" …" if len(known) > 8 else "")
+        )
+        problems.append(
+            Problem(
+                *where,
+                f"link to an anchor that does not exist: {link.target}",
+                f"{target} has no '#{link.anchor}'; {hint}",
+            )
+        )
 
 
 def _closest(target: str, home: str, files: set[str]) -> str:
+    """A hint naming the existing page most like ``target``, written relative to ``home``: file names are
+    compared first (a misspelt case id), then whole paths; printed handouts only for a link into print/."""
     import difflib
 
     base = posixpath.dirname(home) or "."
-    pages = sorted(f for f in files if f != target)
-    close = difflib.get_close_matches(target, pages, n=1, cutoff=0.6)
-    if close:
-        return f"no page {target}; did you mean {posixpath.relpath(close[0], base)}?"
+
+    def ratio(a: str, b: str) -> float:
+        return difflib.SequenceMatcher(None, a, b).ratio()
+
+    name = posixpath.basename(target)
+    scored = []
+    for f in files:
+        if f == target or (f.startswith("print/") and not target.startswith("print/")):
+            continue
+        if posixpath.splitext(f)[1] != posixpath.splitext(target)[1]:
+            continue  # a page for a page, a download for a download
+        by_name, by_path = ratio(name, posixpath.basename(f)), ratio(target, f)
+        if by_name >= 0.6 or by_path >= 0.75:  # folders alike make any two paths look alike
+            same_folder = posixpath.dirname(f) == posixpath.dirname(target)
+            scored.append((max(by_name, by_path), same_folder, by_path, f))
+    if scored:
+        best = max(scored)[3]
+        return f"no page {target}; did you mean {posixpath.relpath(best, base)}?"
     return f"no page {target} in this site; link to an existing page, e.g. {posixpath.relpath('index.md', base)}"

@@ -31,11 +31,14 @@ Path_ = tuple[Any, ...]
 # The base loader tags every scalar as text; _scalar() below applies the YAML 1.1 (safe) rules itself, and
 # only to scalars that could be something other than text.
 _BASE = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
-_TAGS = {yaml.ScalarNode: "tag:yaml.org,2002:str", yaml.SequenceNode: "tag:yaml.org,2002:seq",
-         yaml.MappingNode: "tag:yaml.org,2002:map"}
+_TAGS = {
+    yaml.ScalarNode: "tag:yaml.org,2002:str",
+    yaml.SequenceNode: "tag:yaml.org,2002:seq",
+    yaml.MappingNode: "tag:yaml.org,2002:map",
+}
 
 
-class _FastLoader(_BASE):
+class _FastLoader(_BASE):  # type: ignore[valid-type,misc]
     def resolve(self, kind, value, implicit):  # every node is plain data; _scalar() resolves scalars
         return _TAGS[kind]
 
@@ -159,6 +162,11 @@ class Loaded:
         return self.positions.get((), (1, 1))
 
 
+def _at(mark) -> tuple[int, int]:
+    """1-based (line, column) of a PyYAML mark."""
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
 class _Constructor(yaml.constructor.SafeConstructor):
     pass
 
@@ -191,8 +199,7 @@ def read_text(path: Path, problems: list[Problem], root: Path | None = None, kin
     return decode(raw, path, problems)
 
 
-def load_yaml(path: Path, problems: list[Problem], text: str | None = None,
-              root: Path | None = None) -> Loaded | None:
+def load_yaml(path: Path, problems: list[Problem], text: str | None = None, root: Path | None = None) -> Loaded | None:
     """Load ``path`` (inside ``root``); add every problem found to ``problems``; None if unusable."""
     if text is None:
         text = read_text(path, problems, root)
@@ -214,45 +221,72 @@ def load_yaml(path: Path, problems: list[Problem], text: str | None = None,
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    m = event.start_mark
-                    problems.append(Problem(path, m.line + 1, m.column + 1,
-                                            f"values are nested more than {MAX_DEPTH} levels deep",
-                                            "no field of the library is nested this deep: check the indentation "
-                                            "and the brackets of this value"))
+                    problems.append(
+                        Problem(
+                            path,
+                            *_at(event.start_mark),
+                            f"values are nested more than {MAX_DEPTH} levels deep",
+                            "no field of the library is nested this deep: check the indentation "
+                            "and the brackets of this value",
+                        )
+                    )
                     return None
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
+            anchor = getattr(event, "anchor", None)
             if isinstance(event, yaml.AliasEvent):
-                m = event.start_mark
-                problems.append(Problem(path, m.line + 1, m.column + 1,
-                                        f"YAML alias '*{event.anchor}' is not allowed",
-                                        "write the value out in full instead of referring to an anchor"))
-            elif getattr(event, "anchor", None):
-                m = event.start_mark
-                problems.append(Problem(path, m.line + 1, m.column + 1,
-                                        f"YAML anchor '&{event.anchor}' is not allowed",
-                                        "remove the '&' anchor and write each value out in full"))
+                problems.append(
+                    Problem(
+                        path,
+                        *_at(event.start_mark),
+                        f"YAML alias '*{anchor}' is not allowed",
+                        "write the value out in full instead of referring to an anchor",
+                    )
+                )
+            elif anchor:
+                problems.append(
+                    Problem(
+                        path,
+                        *_at(event.start_mark),
+                        f"YAML anchor '&{anchor}' is not allowed",
+                        "remove the '&' anchor and write each value out in full",
+                    )
+                )
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or "invalid YAML"
         hint = "check indentation and quoting near this line"
-        if "\t" in (text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""):
+        lines = text.splitlines()
+        indentation = _indentation_hint(lines, line, col, what)
+        if "\t" in (lines[line - 1] if 0 < line <= len(lines) else ""):
             hint = "YAML does not allow tab characters for indentation; use spaces"
+        elif indentation is not None:
+            col, hint = indentation
         elif "mapping values are not allowed" in what:
             hint = "a value containing ': ' must be put in quotes"
         problems.append(Problem(path, line, col, f"invalid YAML: {what}", hint))
         return None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, other control characters)
         # libyaml counts bytes of the UTF-8 text, the pure-Python reader characters
-        at = len(text.encode("utf-8")[:exc.position].decode("utf-8", "ignore")) if _LOADER is not yaml.BaseLoader \
-            and _BASE is not yaml.BaseLoader else exc.position
+        at = (
+            len(text.encode("utf-8")[: exc.position].decode("utf-8", "ignore"))
+            if _LOADER is not yaml.BaseLoader and _BASE is not yaml.BaseLoader
+            else exc.position
+        )
         line = text.count("\n", 0, at) + 1
         col = at - (text.rfind("\n", 0, at) + 1) + 1
         char = exc.character if isinstance(exc.character, str) else chr(exc.character)
-        problems.append(Problem(path, line, col, f"invalid YAML: the control character U+{ord(char):04X} is not allowed",
-                                "delete it; YAML files may contain only printable characters"))
+        problems.append(
+            Problem(
+                path,
+                line,
+                col,
+                f"invalid YAML: the control character U+{ord(char):04X} is not allowed",
+                "delete it; YAML files may contain only printable characters",
+            )
+        )
         return None
     except yaml.YAMLError as exc:  # pragma: no cover - defensive
         problems.append(Problem(path, 1, 1, "invalid YAML: " + str(exc).splitlines()[0], "check the file's syntax"))
@@ -272,6 +306,46 @@ def load_yaml(path: Path, problems: list[Problem], text: str | None = None,
     return _loaded(data, _Tree(text, node), by_node)
 
 
+_KEY_LINE = re.compile(r"^( *)((?:- +)*)([^\s#'\"\[{:-][^:#]*?|-[^\s:#][^:#]*?) *:(?: |$)")
+_INDENT_ERRORS = (
+    "mapping values are not allowed",
+    "did not find expected key",
+    "did not find expected '-'",
+    "expected <block end>",
+)
+
+
+def _key_column(text: str) -> tuple[int, str] | None:
+    """(0-based column, key) of the key a line starts with (after any '- '), or None."""
+    m = _KEY_LINE.match(text)
+    return (len(m.group(1)) + len(m.group(2)), m.group(3)) if m else None
+
+
+def _indentation_hint(lines: list[str], line: int, col: int, what: str) -> tuple[int, str] | None:
+    """(column, hint) when a parse error at ``line`` (1-based) comes from a key indented unlike the key
+    above it, rather than from the text of a value; None otherwise."""
+    if not any(e in what for e in _INDENT_ERRORS) or not 0 < line <= len(lines):
+        return None
+    here = _key_column(lines[line - 1])
+    if here is None:
+        return None
+    if "mapping values are not allowed" in what and here[0] + len(here[1]) + 1 < col - 1:
+        return None  # the colon YAML objects to is inside the value, not after this line's key
+    for above_no in range(line - 1, 0, -1):
+        above_text = lines[above_no - 1]
+        if not above_text.strip() or above_text.lstrip().startswith("#"):
+            continue
+        above = _key_column(above_text)
+        if above is None or above[0] == here[0]:
+            return None
+        return here[0] + 1, (
+            f"check the indentation: `{here[1]}:` starts in column {here[0] + 1}, but "
+            f"`{above[1]}:` on line {above_no} starts in column {above[0] + 1}; the keys of one "
+            "item must start in the same column (indent with spaces only)"
+        )
+    return None
+
+
 def _loaded(data, tree: _Tree, by_node: dict[int, str]) -> Loaded:
     positions = _Positions(tree)
     return Loaded(data, positions, _Positions(tree, keys=True), _Surprises(positions, by_node))
@@ -286,24 +360,43 @@ _PLAIN_TAGS = set(_TAGS.values())
 def _build(node, constructor, file: Path, problems: list[Problem], surprises: dict[int, str]):
     if node.tag not in _PLAIN_TAGS:  # an explicit tag: !num, !!python/name:…, !!binary, !!set
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-        problems.append(Problem(file, node.start_mark.line + 1, node.start_mark.column + 1,
-                                f"YAML tag '{tag}' is not allowed",
-                                "remove the tag: write numbers plainly and text as text (in quotes if needed)"))
+        problems.append(
+            Problem(
+                file,
+                node.start_mark.line + 1,
+                node.start_mark.column + 1,
+                f"YAML tag '{tag}' is not allowed",
+                "remove the tag: write numbers plainly and text as text (in quotes if needed)",
+            )
+        )
         return None
     kind = type(node)
     if kind is _MAP:
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if type(key_node) is _MAP or type(key_node) is _SEQ:
-                problems.append(Problem(file, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-                                        "a key must be a plain word", "write the key as text, e.g. `quote:`"))
+                problems.append(
+                    Problem(
+                        file,
+                        key_node.start_mark.line + 1,
+                        key_node.start_mark.column + 1,
+                        "a key must be a plain word",
+                        "write the key as text, e.g. `quote:`",
+                    )
+                )
                 continue
             key = key_node.value
             if key in result:
                 first = next(k for k, _ in node.value if k.value == key)
-                problems.append(Problem(file, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-                                        f"duplicate key '{key}' (first written on line {first.start_mark.line + 1})",
-                                        "keep only one of them; YAML would silently keep the last"))
+                problems.append(
+                    Problem(
+                        file,
+                        key_node.start_mark.line + 1,
+                        key_node.start_mark.column + 1,
+                        f"duplicate key '{key}' (first written on line {first.start_mark.line + 1})",
+                        "keep only one of them; YAML would silently keep the last",
+                    )
+                )
                 continue
             result[key] = _build(value_node, constructor, file, problems, surprises)
         return result
@@ -313,12 +406,20 @@ def _build(node, constructor, file: Path, problems: list[Problem], surprises: di
     if not node.style and not isinstance(value, str):  # plain scalar read as non-text: YAML 1.1 surprises
         raw = node.value
         if isinstance(value, bool) and _BOOL_WORDS.match(raw) and raw.lower() not in ("true", "false"):
-            surprises[id(node)] = f"YAML reads the bare word '{raw}' as {str(value).lower()}; " \
-                                  f"put it in quotes ('{raw}') if you mean the text"
+            surprises[id(node)] = (
+                f"YAML reads the bare word '{raw}' as {str(value).lower()}; "
+                f"put it in quotes ('{raw}') if you mean the text"
+            )
         elif isinstance(value, int) and not isinstance(value, bool) and _OCTAL_LIKE.match(raw):
-            problems.append(Problem(file, node.start_mark.line + 1, node.start_mark.column + 1,
-                                    f"the number {raw} has a leading zero, which YAML 1.1 reads as octal ({value})",
-                                    f"write it without the leading zero, or in quotes ('{raw}') if it is text"))
+            problems.append(
+                Problem(
+                    file,
+                    node.start_mark.line + 1,
+                    node.start_mark.column + 1,
+                    f"the number {raw} has a leading zero, which YAML 1.1 reads as octal ({value})",
+                    f"write it without the leading zero, or in quotes ('{raw}') if it is text",
+                )
+            )
         elif _DATE_LIKE.match(raw):
             surprises[id(node)] = f"YAML reads the bare value {raw} as a date; put it in quotes ('{raw}')"
     return value

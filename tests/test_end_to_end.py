@@ -1,0 +1,162 @@
+"""An editor's whole path with a new source: `new` → `cite` → a filled case.yaml → `check` → a strict build.
+
+The source (tests/fixtures/fictional_city/source.txt) describes 测试市, a city made up for this test, so nothing
+here states a fact about a real place. It is added to a scratch copy of the project, never to the site. Every
+quote in the finished case.yaml is one `cite` printed: the test pastes the tool's own output, as an editor does.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from conftest import CASE_IDS, copy_project, run_build
+
+from casebook.cli import main
+
+FIXTURE = Path(__file__).parent / "fixtures" / "fictional_city"
+SLUG = "ceshi"
+
+# The editor's decisions for this source: the number to cite, the indicator it is, and the scope when the passage
+# covers less than the whole city (None: keep the scope cite proposes from the case's level).
+VALUES = [
+    ("3", "subdistricts", "城区"),
+    ("28", "communities", "城区"),
+    ("416", "grids", None),
+    ("350", "community_workers", None),
+    ("1200", "training_person_times", None),
+    ("600", "avg_premises_area", None),
+    ("20万", "service_funds_per_community", None),
+]
+MECHANISMS = [
+    ("grid_governance", "一格一员", "推行“一格一员”网格化管理", "每个网格配备专职网格员，小事在网格中解决。"),
+    ("whistle_report", "街道吹哨、部门报到", "实行“街道吹哨、部门报到”", "街道发现难题后召集相关部门限时处理。"),
+    ("volunteer_services", "“红帆”志愿服务队", "组建“红帆”志愿服务队", "在职党员到居住地社区报到并参与志愿服务。"),
+]
+UNCODED = [("6500余人次", "志愿服务人次，案例库没有对应指标")]
+METADATA = {
+    "city": "测试市",
+    "city_en": "Ceshi (fictional)",
+    "province": "测试省",
+    "province_en": "Test Province (fictional)",
+    "level": "地级市",
+    "level_en": "prefecture-level city",
+}
+NARRATIVE = """## 背景
+
+测试市是为检验编辑工具而虚构的城市；来源是一篇同样虚构的报道。
+
+## 主要做法
+
+来源报告了网格化管理、“街道吹哨、部门报到”和在职党员参与的志愿服务。
+
+## 报告的成效
+
+来源给出了街道、社区、网格和社区工作者的数目，以及阵地面积和经费。
+
+## 来源未说明的内容
+
+来源没有说明统计口径和基数，也没有独立评估。
+"""
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main([*argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_a_new_source_goes_from_new_to_a_strict_build(tmp_path, capsys):
+    project = copy_project(tmp_path / "project")
+    root = ["--root", str(project)]
+    code, out, err = run(capsys, *root, "new", SLUG, "--source", str(FIXTURE / "source.txt"))
+    assert code == 0, err
+    case_yaml = project / "cases" / SLUG / "case.yaml"
+
+    # cite works on the fresh scaffold, says nothing about the case not loading, and asks for the scope
+    code, out, err = run(capsys, *root, "cite", SLUG, "416")
+    assert code == 0 and err == "", err
+    assert 'quote: "全市共划分网格416个"' in out and "scope: 待填写" in out
+    # the byline is searched until it is marked as furniture
+    code, out, _ = run(capsys, *root, "cite", SLUG, "31")
+    assert code == 0 and "# ¶2" in out
+
+    # check refuses the scaffold: every placeholder is named
+    code, _, err = run(capsys, *root, "check")
+    assert code == 1
+    assert re.search(rf"cases/{SLUG}/case\.yaml:\d+:\d+: city: '待填写' is still the template's placeholder", err), err
+    assert re.search(rf"cases/{SLUG}/case\.md:3:1: .* is still the template's placeholder", err), err
+
+    # the editor fills in the metadata and marks the title, byline and editor credit as furniture
+    text = case_yaml.read_text(encoding="utf-8")
+    for key, value in METADATA.items():
+        text, n = re.subn(rf"^{key}: \S+", f"{key}: {value}", text, count=1, flags=re.MULTILINE)
+        assert n == 1, key
+    text = text.replace("  title: null", "  title: 测试市以党建引领社区治理（为软件测试虚构的材料）")
+    text = text.replace("  outlet: null", "  outlet: 测试日报").replace(
+        "  published: null", "  published: '2024-03-05'"
+    )
+    text = text.replace("    - 文本未注明标题、作者、刊发媒体和日期。", "    - 文本未注明作者。")
+    text = text.replace(
+        "  furniture: []",
+        '  furniture:\n    - {lines: "1-2", kind: page_furniture}\n    - {lines: "10", kind: boilerplate}',
+    )
+    case_yaml.write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, *root, "cite", SLUG, "31")
+    assert code == 1 and "does not occur" in err, out
+
+    # each value is what cite prints, with the indicator key (and a narrower scope where the passage says so)
+    items = []
+    for query, key, scope in VALUES:
+        code, out, err = run(capsys, *root, "cite", SLUG, query)
+        assert code == 0, err
+        block = out.strip().split("\n\n")
+        assert len(block) == 1, f"{query} is cited once in the body: {out}"
+        assert "scope: 全市" in block[0], "cite proposes the scope of the case's level"
+        item = re.sub(r"indicator: TODO\b.*", f"indicator: {key}", block[0])
+        if scope is not None:
+            item = re.sub(r"scope: .*", f"scope: {scope}", item)
+        items.append(item)
+    tags = []
+    for mechanism, local_name, search, summary in MECHANISMS:
+        code, out, err = run(capsys, *root, "cite", SLUG, search)
+        assert code == 0, err
+        quote = re.search(r'^      - (".*")$', out, re.MULTILINE).group(1)
+        tags.append(
+            f"  - mechanism: {mechanism}\n    local_name: {local_name}\n    summary: {summary}\n"
+            f"    quotes:\n      - {quote}"
+        )
+    text = case_yaml.read_text(encoding="utf-8")
+    start, end = text.index("indicators:"), text.index("mechanisms: []")
+    text = text[:start] + "indicators:\n" + "\n".join(items) + "\n\n" + text[end:]
+    text = re.sub(r"^mechanisms: \[\].*$", "mechanisms:\n" + "\n".join(tags), text, count=1, flags=re.MULTILINE)
+    text = re.sub(
+        r"^uncoded: \[\].*$",
+        "uncoded:\n" + "\n".join(f"  - {{quote: {q}, reason: {r}}}" for q, r in UNCODED),
+        text,
+        count=1,
+        flags=re.MULTILINE,
+    )
+    case_yaml.write_text(text, encoding="utf-8")
+    (project / "cases" / SLUG / "case.md").write_text(NARRATIVE, encoding="utf-8")
+
+    code, out, err = run(capsys, *root, "check")
+    assert code == 0, err
+    assert out.startswith(f"ok: {len(CASE_IDS) + 1} cases"), out
+    code, out, err = run(capsys, *root, "coverage", SLUG)
+    assert code == 0, err
+    assert "NOT ACCOUNTED FOR" not in out, out
+    n = re.search(r"(\d+) of (\d+) numbers accounted for", out)
+    assert n and n.group(1) == n.group(2) and int(n.group(2)) >= len(VALUES), out
+
+    site = tmp_path / "site"
+    build = run_build(project, site)
+    assert build.returncode == 0, build.stderr
+    page = (site / "cases" / SLUG / "index.html").read_text(encoding="utf-8")
+    assert "测试市" in page
+    for value in ("416", "350", "1200"):
+        assert re.search(
+            rf'class="cited-value" data-value="{value}" href="[^"]*sources/{SLUG}/#q-[0-9a-f]{{10}}"', page
+        ), value
+    source_page = (site / "sources" / SLUG / "index.html").read_text(encoding="utf-8")
+    assert "全市共划分网格416个" in source_page
