@@ -17,8 +17,12 @@ from conftest import ROOT
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden"
 FIXTURE = HERE / "fixtures" / "editor_case"
-PAGES = {"case.html": "cases/fixture.md", "source.html": "sources/fixture.md",
-         "mechanism.html": "mechanisms/grid_governance.md", "compare.html": "compare/grid.md"}
+PAGES = {
+    "case.html": "cases/fixture.md",
+    "source.html": "sources/fixture.md",
+    "mechanism.html": "mechanisms/grid_governance.md",
+    "compare.html": "compare/grid.md",
+}
 GLOSSARY = """terms:
   - term: 网格
     en: grid
@@ -31,7 +35,7 @@ def golden_library(tmp: Path) -> Path:
     """Two cases on the same (Dengzhou) source: the fixture case and a relabelled copy."""
     project = tmp / "golden"
     (project / "data").mkdir(parents=True)
-    for name in ("indicators.yaml", "mechanisms.yaml"):
+    for name in ("indicators.yaml", "mechanisms.yaml", "policy.yaml"):
         shutil.copy2(ROOT / "data" / name, project / "data" / name)
     (project / "data" / "glossary.yaml").write_text(GLOSSARY, encoding="utf-8")
     shutil.copytree(ROOT / "templates", project / "templates")
@@ -69,10 +73,12 @@ def test_golden_pages(tmp_path, request):
         if html != expected:
             old, new = expected.splitlines(), html.splitlines()
             line = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
-            pytest.fail(f"{name} differs from tests/golden/{name} at line {line + 1}:\n"
-                        f"  golden:  {old[line] if line < len(old) else '(end)'}\n"
-                        f"  now:     {new[line] if line < len(new) else '(end)'}\n"
-                        "if the change is intended, run with --update-golden and review the diff")
+            pytest.fail(
+                f"{name} differs from tests/golden/{name} at line {line + 1}:\n"
+                f"  golden:  {old[line] if line < len(old) else '(end)'}\n"
+                f"  now:     {new[line] if line < len(new) else '(end)'}\n"
+                "if the change is intended, run with --update-golden and review the diff"
+            )
 
 
 def test_golden_pages_are_real_pages():
@@ -80,8 +86,9 @@ def test_golden_pages_are_real_pages():
     in the comparison table, and no placeholder text."""
     case = (GOLDEN / "case.html").read_text(encoding="utf-8")
     assert case.startswith('<h1 id="测试市-fixture">测试市 <small>Fixture</small>')
-    assert re.search(r'<a class="cited-value" data-value="514" href="\.\./\.\./sources/fixture/#q-[0-9a-f]{10}">514</a>',
-                     case)
+    assert re.search(
+        r'<a class="cited-value" data-value="514" href="\.\./\.\./sources/fixture/#q-[0-9a-f]{10}">514</a>', case
+    )
     assert '<a href="../second/">' in case  # the narrative's link, rewritten for the case page
     source = (GOLDEN / "source.html").read_text(encoding="utf-8")
     assert '<mark class="cite" id="q-' in source and 'id="p14"' in source

@@ -49,15 +49,19 @@ def base_project(tmp: Path) -> Path:
         src = ROOT / name
         (shutil.copytree if src.is_dir() else shutil.copy2)(src, project / name)
     (project / "data").mkdir()
-    for name in ("indicators.yaml", "mechanisms.yaml"):
+    for name in ("indicators.yaml", "mechanisms.yaml", "policy.yaml"):
         shutil.copy2(ROOT / "data" / name, project / "data" / name)
     (project / "data" / "glossary.yaml").write_text(GLOSSARY, encoding="utf-8")
     folder = project / "cases" / "fixture"
     shutil.copytree(FIXTURE, folder)
     shutil.copyfile(ROOT / "cases" / "dengzhou" / "source.txt", folder / "source.txt")
     narrative = folder / "case.md"
-    narrative.write_text(narrative.read_text(encoding="utf-8").replace(
-        "[邓州市](dengzhou.md)", "[网格治理](../mechanisms/grid_governance.md)"), encoding="utf-8")
+    narrative.write_text(
+        narrative.read_text(encoding="utf-8").replace(
+            "[邓州市](dengzhou.md)", "[网格治理](../mechanisms/grid_governance.md)"
+        ),
+        encoding="utf-8",
+    )
     outside = tmp / "outside"
     outside.mkdir()
     (outside / "secret.txt").write_text(f"{SECRET}\n网格 {SECRET}\n", encoding="utf-8")
@@ -65,6 +69,7 @@ def base_project(tmp: Path) -> Path:
 
 
 # --- slots: where a payload goes; each returns (file, line) of what it wrote --------------------------------------
+
 
 def _lines(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").split("\n")
@@ -149,7 +154,7 @@ def slot_defect_note(p: Path, payload, case: str) -> tuple[str, int]:
     path = p / f"cases/{case}/case.yaml"
     lines = _lines(path)
     i = lines.index("  furniture: []")
-    lines[i + 1:i + 1] = ["  defects:", "    - kind: other", f"      note: {payload}"]
+    lines[i + 1 : i + 1] = ["  defects:", "    - kind: other", f"      note: {payload}"]
     _write(path, lines)
     return f"cases/{case}/case.yaml", i + 4
 
@@ -173,8 +178,12 @@ def slot_narrative(p: Path, payload, case: str) -> tuple[str, int]:
 def slot_data(p: Path, file: str, block: str, key: str, payload, index: int) -> tuple[str, int]:
     path = p / "data" / file
     lines = _lines(path)
-    section = {"mechanisms": r"^mechanisms:", "groups": r"^groups:", "indicators": r"^indicators:",
-               "terms": r"^terms:"}[block]
+    section = {
+        "mechanisms": r"^mechanisms:",
+        "groups": r"^groups:",
+        "indicators": r"^indicators:",
+        "terms": r"^terms:",
+    }[block]
     top = next(i for i, line in enumerate(lines) if re.match(section, line))
     starts = [i for i in range(top + 1, len(lines)) if re.match(r"^  - ", lines[i])]
     end_section = next((i for i in range(top + 1, len(lines)) if re.match(r"^\S", lines[i])), len(lines))
@@ -230,8 +239,9 @@ def slot_file(p: Path, action: str, payload) -> tuple[str, int]:
         text = path.read_text(encoding="utf-8")
         line = text.count("\n") + 1
         deep = "".join(" " * i + "a:\n" for i in range(60)) + " " * 60 + "a: 1\n"
-        path.write_text(text.rstrip("\n") + "\nextra:\n" + "".join(" " + x + "\n" for x in deep.splitlines()),
-                        encoding="utf-8")
+        path.write_text(
+            text.rstrip("\n") + "\nextra:\n" + "".join(" " + x + "\n" for x in deep.splitlines()), encoding="utf-8"
+        )
         return CASE, line + 32
     if action in ("formula", "formula-pattern", "formula-round"):
         path = p / CASE
@@ -239,9 +249,11 @@ def slot_file(p: Path, action: str, payload) -> tuple[str, int]:
         at = text.index("mechanisms:\n")
         formula = payload if action != "formula-round" else "communities * 2"
         rnd = f"\n      round: {payload}" if action == "formula-round" else ""
-        item = ("  - indicator: workers_per_community\n    value: 12\n    unit: 名\n    qualifier: about\n"
-                "    year: 2020\n    scope: 城区\n    derived:\n"
-                f"      formula: \"{formula}\"\n      inputs: {{communities: communities}}{rnd}\n")
+        item = (
+            "  - indicator: workers_per_community\n    value: 12\n    unit: 名\n    qualifier: about\n"
+            "    year: 2020\n    scope: 城区\n    derived:\n"
+            f'      formula: "{formula}"\n      inputs: {{communities: communities}}{rnd}\n'
+        )
         path.write_text(text[:at] + item + text[at:], encoding="utf-8")
         before = text[:at].count("\n")  # the item's k-th line is line before + k
         return CASE, before + {"formula": 7, "formula-pattern": 8, "formula-round": 10}[action]
@@ -432,8 +444,9 @@ def accepted_site(tmp_path_factory):
             case = f"h{n:02d}"
             shutil.copytree(project / "cases" / "fixture", project / "cases" / case)
             yaml_path = project / "cases" / case / "case.yaml"
-            yaml_path.write_text(yaml_path.read_text(encoding="utf-8").replace("id: fixture", f"id: {case}"),
-                                 encoding="utf-8")
+            yaml_path.write_text(
+                yaml_path.read_text(encoding="utf-8").replace("id: fixture", f"id: {case}"), encoding="utf-8"
+            )
             apply(project, entry, case=case)
         value = entry["payload"]
         if kind != "narrative":
@@ -483,23 +496,26 @@ def test_csv_formulas_are_neutralised(accepted_site):
     assert "'=HYPERLINK(" in text and "'@SUM(1+1)" in text and "'+cmd" in text and "'-2+3+cmd" in text
 
 
-@pytest.mark.parametrize("snippet,finding", [
-    ('<p onclick="x()">a</p>', "event handler"),
-    ('<svg><g onload="x()"></g></svg>', "event handler"),
-    ('<a href=" jav&#x09;ascript:alert(1)">a</a>', "script URL"),
-    ('<a href="&#106;avascript:alert(1)">a</a>', "script URL"),
-    ('<img src="data:image/svg+xml,x">', "script URL"),
-    ('<svg><a xlink:href="javascript:x"><text>a</text></a></svg>', "script URL"),
-    ('<svg><animate attributeName="href" values="javascript:alert(1)"/></svg>', "SVG animation"),
-    ('<iframe src="/x"></iframe>', "embeds"),
-    ('<object data="x"></object>', "embeds"),
-    ('<base href="/">', "embeds"),
-    ('<meta http-equiv="Refresh" content="0;url=/x">', "meta http-equiv=refresh"),
-    ('<form action="https://evil.example"></form>', "submits somewhere"),
-    ('<script>alert(1)</script>', "not the theme's"),
-    ('<script src="https://evil.example/x.js"></script>', "not one of the site's own scripts"),
-    ('<img src="https://evil.example/t.png">', "loads from another host"),
-])
+@pytest.mark.parametrize(
+    "snippet,finding",
+    [
+        ('<p onclick="x()">a</p>', "event handler"),
+        ('<svg><g onload="x()"></g></svg>', "event handler"),
+        ('<a href=" jav&#x09;ascript:alert(1)">a</a>', "script URL"),
+        ('<a href="&#106;avascript:alert(1)">a</a>', "script URL"),
+        ('<img src="data:image/svg+xml,x">', "script URL"),
+        ('<svg><a xlink:href="javascript:x"><text>a</text></a></svg>', "script URL"),
+        ('<svg><animate attributeName="href" values="javascript:alert(1)"/></svg>', "SVG animation"),
+        ('<iframe src="/x"></iframe>', "embeds"),
+        ('<object data="x"></object>', "embeds"),
+        ('<base href="/">', "embeds"),
+        ('<meta http-equiv="Refresh" content="0;url=/x">', "meta http-equiv=refresh"),
+        ('<form action="https://evil.example"></form>', "submits somewhere"),
+        ("<script>alert(1)</script>", "not the theme's"),
+        ('<script src="https://evil.example/x.js"></script>', "not one of the site's own scripts"),
+        ('<img src="https://evil.example/t.png">', "loads from another host"),
+    ],
+)
 def test_the_site_scanner_finds_what_is_live(snippet, finding, tmp_path):
     page = tmp_path / "page.html"
     findings = scan_page(f"<html><body>{snippet}</body></html>", page, tmp_path, set())

@@ -64,8 +64,13 @@ def test_the_anchors_the_link_check_knows_are_on_the_built_pages(site, library):
     from casebook.links import case_links, docs_pages, page_anchors
     from casebook.narrative import page_url
 
-    anchors = page_anchors([case_links(c) for c in library.cases], library.indicators, library.mechanisms,
-                           library.glossary, docs_pages(ROOT))
+    anchors = page_anchors(
+        [case_links(c) for c in library.cases],
+        library.indicators,
+        library.mechanisms,
+        library.glossary,
+        docs_pages(ROOT),
+    )
     pages = _parse(site)
     assert len(anchors) > 5 * len(library.cases)
     for uri, ids in anchors.items():
@@ -87,10 +92,58 @@ def test_a_narrative_link_works_on_the_case_page_the_handout_and_the_edition(lib
     """Links are written relative to the case page; the handout and the print edition get them rewritten."""
     from casebook.narrative import Narrative
 
-    n = Narrative("## 背景\n\n见[白城市](baicheng.md#v-communities)与[网格治理](../mechanisms/grid_governance.md)。\n",
-                  "cases/karamay.md")
+    n = Narrative(
+        "## 背景\n\n见[白城市](baicheng.md#v-communities)与[网格治理](../mechanisms/grid_governance.md)。\n",
+        "cases/karamay.md",
+    )
     assert 'href="../baicheng/#v-communities"' in n.html("cases/karamay.md")
     assert 'href="../../../cases/baicheng/#v-communities"' in n.html("print/cases/karamay.md")
     assert 'href="../../cases/baicheng/#v-communities"' in n.html("print/edition.md")
     assert 'href="../../mechanisms/grid_governance/"' in n.html("print/edition.md")
     assert 'href="baicheng.html#v-communities"' in n.html("cases/karamay.md", directory_urls=False)
+
+
+def test_the_guides_link_examples_work_on_every_page_a_narrative_appears_on(project, tmp_path):
+    """The contributor guide's own examples (docs/guide.md, 链接), pasted into a narrative: `check` passes, the
+    strict build passes, and on the case page, its handout and the print edition each link leads to the page
+    and anchor it names."""
+    import re
+
+    from conftest import run_build, run_check
+
+    guide = (ROOT / "docs" / "guide.md").read_text(encoding="utf-8")
+    row = next(line for line in guide.splitlines() if line.startswith("| 链接 |"))
+    examples = re.findall(r"`(\[[^\]]+\]\([^)]+\))`", row)
+    assert len(examples) >= 3, row
+    host = next(p for p in sorted((project / "cases").iterdir()) if p.name != "baicheng" and (p / "case.md").exists())
+    narrative = host / "case.md"
+    narrative.write_text(
+        narrative.read_text(encoding="utf-8") + "\n## 延伸阅读\n\n" + "、".join(examples) + "。\n", encoding="utf-8"
+    )
+    checked = run_check(project)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    site = tmp_path / "site"
+    built = run_build(project, site)
+    assert built.returncode == 0, built.stderr
+    pages = _parse(site)
+    wanted = [urlsplit(re.search(r"\(([^)]+)\)", e).group(1)) for e in examples]
+    for page_path in (
+        f"cases/{host.name}/index.html",
+        f"print/cases/{host.name}/index.html",
+        "print/edition/index.html",
+    ):
+        refs = pages[page_path]
+        for want in wanted:
+            name = posixpath.splitext(posixpath.basename(want.path))[0]
+            hits = [
+                href
+                for tag, href in refs.refs
+                if tag == "a" and f"/{name}/" in href and unquote(urlsplit(href).fragment) == want.fragment
+            ]
+            assert hits, (page_path, want.geturl())
+            for href in hits:
+                parts = urlsplit(href)
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(page_path), unquote(parts.path)))
+                target_page = pages.get(target + "/index.html") or pages.get(target)
+                assert target_page is not None, (page_path, href)
+                assert not parts.fragment or unquote(parts.fragment) in target_page.ids, (page_path, href)

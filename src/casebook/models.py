@@ -15,9 +15,15 @@ from .shapes import FileName, Line, Name, Pinyin, Quote, Text, Unit, Year
 
 Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,39}$", description="lower-case latin letters, digits and '-'")]
 Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,59}$", description="lower-case latin letters, digits and '_'")]
-Lines = Annotated[str, Field(pattern=r"^\d{1,6}(-\d{1,6})?$", description="a line number of source.txt, or a range '23-29'")]
-Formula = Annotated[str, Field(pattern=r"^[a-z0-9_ .+*/()-]{1,200}$",
-                                description="arithmetic: input names, numbers, + - * / and parentheses")]
+Lines = Annotated[
+    str, Field(pattern=r"^\d{1,6}(-\d{1,6})?$", description="a line number of source.txt, or a range '23-29'")
+]
+Formula = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z0-9_ .+*/()-]{1,200}$", description="arithmetic: input names, numbers, + - * / and parentheses"
+    ),
+]
 FormulaName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 MAX_VALUE = 1e13  # larger numbers are typing mistakes (the largest sums in the sources are in 亿元)
 Qualifier = Literal["exact", "more_than", "about", "at_least", "less_than", "at_most"]
@@ -33,15 +39,24 @@ class Furniture(_Strict):
     lines: Lines
     kind: Literal["page_furniture", "caption", "boilerplate"] = Field(
         description="page_furniture: newspaper page/navigation lines; caption: a photo caption; "
-                    "boilerplate: web-page text such as editor credits or QR-code prompts")
+        "boilerplate: web-page text such as editor credits or QR-code prompts"
+    )
     note: Text | None = None
 
 
 class Defect(_Strict):
     """A known defect of the archived text: a fault of the file as received, described so readers can judge it."""
 
-    kind: Literal["caption_splice", "broken_paragraph", "broken_heading", "garbled", "missing_text",
-                  "pinyin_artifacts", "split_value", "other"]
+    kind: Literal[
+        "caption_splice",
+        "broken_paragraph",
+        "broken_heading",
+        "garbled",
+        "missing_text",
+        "pinyin_artifacts",
+        "split_value",
+        "other",
+    ]
     lines: Lines | None = None
     note: Text
 
@@ -51,17 +66,20 @@ class Source(_Strict):
 
     file: FileName = Field("source.txt", description="plain file name inside the case folder, e.g. source.txt")
     sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] = Field(
-        description="SHA-256 of the file; `casebook check` prints the right value if it differs")
+        description="SHA-256 of the file; `casebook check` prints the right value if it differs"
+    )
     title: Line | None = Field(description="verbatim from the text, or null if the text has none")
     author: Line | None = Field(description="person or body named as author in the text, or null")
     author_role: Line | None = Field(None, description="the author's post as the text states it")
     outlet: Line | None = Field(description="where the text says it appeared, or null")
     published: Annotated[str, Field(pattern=r"^\d{4}(-\d{2}(-\d{2}( \d{2}:\d{2})?)?)?$")] | None = Field(
-        description="publication date as the text states it, 'YYYY-MM-DD', in quotes; or null")
+        description="publication date as the text states it, 'YYYY-MM-DD', in quotes; or null"
+    )
     edition: Line | None = Field(None, description="page or section, e.g. 第30版, if stated")
     script: Literal["zh-Hans", "zh-Hant"]
-    notes: list[Text] = Field(default_factory=list,
-                              description="what the text does not say (required when a field above is null)")
+    notes: list[Text] = Field(
+        default_factory=list, description="what the text does not say (required when a field above is null)"
+    )
     furniture: list[Furniture] = Field(default_factory=list)
     defects: list[Defect] = Field(default_factory=list)
 
@@ -77,7 +95,9 @@ class Derived(_Strict):
     """A value computed from other values of the same case, never shown as stated."""
 
     formula: Formula = Field(description="arithmetic over the input names, e.g. 'large / share * 100'")
-    inputs: dict[FormulaName, Key] = Field(description="name used in the formula -> indicator key of a stated value of this case")
+    inputs: dict[FormulaName, Key] = Field(
+        description="name used in the formula -> indicator key of a stated value of this case"
+    )
     round: int = Field(0, ge=0, le=6, description="decimal places the result is rounded to")
 
 
@@ -85,11 +105,14 @@ class IndicatorValue(_Strict):
     """One cited value: an indicator, its value, and the verbatim passage that states it."""
 
     indicator: Key = Field(description="key from data/indicators.yaml")
-    value: Annotated[int, Field(ge=-MAX_VALUE, le=MAX_VALUE)] | Annotated[float, Field(ge=-MAX_VALUE, le=MAX_VALUE, allow_inf_nan=False)] = Field(
-        description="the number as a plain number: 3.7万 -> 37000, 98.9% -> 98.9")
+    value: (
+        Annotated[int, Field(ge=-MAX_VALUE, le=MAX_VALUE)]
+        | Annotated[float, Field(ge=-MAX_VALUE, le=MAX_VALUE, allow_inf_nan=False)]
+    ) = Field(description="the number as a plain number: 3.7万 -> 37000, 98.9% -> 98.9")
     unit: Unit = Field(description="unit as written, one of the indicator's units, e.g. 个, 名, 元, %, 平方米")
-    qualifier: Qualifier = Field(description="exact; more_than (余/多); about (近/约); at_least (以上/超过); "
-                                             "less_than (不足); at_most (以下)")
+    qualifier: Qualifier = Field(
+        description="exact; more_than (余/多); about (近/约); at_least (以上/超过); less_than (不足); at_most (以下)"
+    )
     year: Year | None = Field(None, description="year the value refers to, if the text states it")
     period: Line | None = Field(None, description="period as the text states it, e.g. 今年以来, 2018年以来, 累计")
     scope: Line = Field(description="what the value covers, e.g. 全市, 全州, 延吉市")
@@ -138,8 +161,9 @@ class Case(_Strict):
     source: Source
     indicators: list[IndicatorValue] = Field(min_length=1)
     mechanisms: list[MechanismTag] = Field(default_factory=list)
-    uncoded: list[Uncoded] = Field(default_factory=list,
-                                   description="numbers of the source that are not values, each with a reason")
+    uncoded: list[Uncoded] = Field(
+        default_factory=list, description="numbers of the source that are not values, each with a reason"
+    )
 
 
 class IndicatorDef(_Strict):
@@ -149,7 +173,9 @@ class IndicatorDef(_Strict):
     name: Name
     name_en: Line
     unit: Unit = Field(description="the unit values are usually written in")
-    other_units: list[Unit] = Field(default_factory=list, description="other units a value of this indicator may be written in (e.g. 家 beside 个)")
+    other_units: list[Unit] = Field(
+        default_factory=list, description="other units a value of this indicator may be written in (e.g. 家 beside 个)"
+    )
     kind: Literal["count", "ratio", "money", "area", "percent", "age", "times", "duration"]
     group: Key
     definition: Text
@@ -183,8 +209,11 @@ class GlossaryTerm(_Strict):
     """A term of the glossary. Which cases it occurs in is computed, never typed."""
 
     term: Name = Field(description="as a reader looks it up, in Simplified characters")
-    pinyin: Pinyin | None = Field(None, description="override only where pypinyin is wrong: tone-marked syllables "
-                                                  "separated by spaces, one per Han character")
+    pinyin: Pinyin | None = Field(
+        None,
+        description="override only where pypinyin is wrong: tone-marked syllables "
+        "separated by spaces, one per Han character",
+    )
     pinyin_note: Text | None = Field(None, description="why the override is needed")
     en: Line = Field(description="English gloss")
     definition: Text = Field(description="in your own words, Chinese")
@@ -199,3 +228,13 @@ class GlossaryFile(_Strict):
 class IndicatorsFile(_Strict):
     groups: list[Group] = Field(min_length=1)
     indicators: list[IndicatorDef] = Field(min_length=1)
+
+
+class Policy(_Strict):
+    """What every case must have, whoever adds it (data/policy.yaml). `casebook check` enforces it and the
+    contributor guide states it; the seed cases' stricter bar is a test of its own."""
+
+    min_values: int = Field(
+        ge=1, le=1000, description="values a case cites from its source, derived values not counted"
+    )
+    min_tags: int = Field(ge=1, le=100, description="mechanisms a case reports, each with at least one verbatim quote")

@@ -9,13 +9,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from . import models
 
-SCHEMAS = {
+SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
     "case.schema.json": (models.Case, "城市基层党建比较案例库: case.yaml"),
     "indicators.schema.json": (models.IndicatorsFile, "城市基层党建比较案例库: data/indicators.yaml"),
     "mechanisms.schema.json": (models.MechanismsFile, "城市基层党建比较案例库: data/mechanisms.yaml"),
     "glossary.schema.json": (models.GlossaryFile, "城市基层党建比较案例库: data/glossary.yaml"),
+    "policy.schema.json": (models.Policy, "城市基层党建比较案例库: data/policy.yaml"),
 }
 
 

@@ -35,7 +35,7 @@ _EXTERNAL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
 # (overrides/casebook-kept.html: one comment, replaced by the kept output in on_post_page).
 KEPT_TEMPLATE = "casebook-kept.html"
 PARALLEL_FROM = 200  # pages; below this, starting workers costs more than it saves
-_WORKER_BUILD: "SiteBuild | None" = None  # the build a forked worker renders pages of
+_WORKER_BUILD: SiteBuild | None = None  # the build a forked worker renders pages of
 
 
 def _version(distribution: str) -> str:
@@ -76,21 +76,31 @@ class SiteBuild:
     targets: dict[tuple[str, str], str] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     memory: BuildMemory | None = None  # during `mkdocs serve`: pages and cases kept from the previous build
+    # with a memory: digests of what every page depends on (templates, data files), of the list of cases' names,
+    # of each case (memory.page_inputs), and of what the theme puts around every page
+    _global: str = ""
+    _names: str = ""
+    _case_digests: dict[str, str] = field(default_factory=dict)
+    _theme: str = ""
 
     class Failed(Exception):
         """The library has problems; the message lists all of them."""
 
     @classmethod
-    def prepare(cls, root: Path, directory_urls: bool = True, memory: BuildMemory | None = None) -> "SiteBuild":
-        library, problems = load_library(root, memory)
+    def prepare(cls, root: Path, directory_urls: bool = True, memory: BuildMemory | None = None) -> SiteBuild:
+        # in this process: sending loaded cases back from workers costs about what loading them does
+        library, problems = load_library(root, jobs=1, memory=memory)
         if problems:
             raise cls.Failed(LibraryError(problems, root).report())
         routes = RouteTable(library, directory_urls)
-        build = cls(library, routes, Renderer(library, routes, root / "templates"), download_files(library),
-                    memory=memory)
+        build = cls(
+            library, routes, Renderer(library, routes, root / "templates"), download_files(library), memory=memory
+        )
         if memory is not None:
             templates = sorted(p for p in (root / "templates").rglob("*") if p.is_file())
-            data = [root / "data" / name for name in ("indicators.yaml", "mechanisms.yaml", "glossary.yaml")]
+            data = [
+                root / "data" / name for name in ("indicators.yaml", "mechanisms.yaml", "glossary.yaml", "policy.yaml")
+            ]
             build._global = digest(files_digest(templates + data), str(directory_urls))
             build._names = digest(*(f"{c.id}\t{c.data.city}\t{c.data.city_en}" for c in library.cases))
             build._case_digests = {c.id: c.digest for c in library.cases}
@@ -98,10 +108,12 @@ class SiteBuild:
             build._case_digests.update({c.id + "/view": view_digest(c) for c in library.cases})
             # what MkDocs' theme puts around every page besides its content: the navigation (it sets prev/next
             # too), the theme override, the hand-written pages and the configuration, and the theme's version
-            theme_files = sorted(p for folder in ("overrides", "docs") for p in (root / folder).rglob("*")
-                                 if p.is_file()) + [root / "mkdocs.yml"]
-            build._theme = digest(files_digest(theme_files), repr(build.nav),
-                                  *(_version(name) for name in ("mkdocs", "mkdocs-material")))
+            theme_files = sorted(
+                p for folder in ("overrides", "docs") for p in (root / folder).rglob("*") if p.is_file()
+            ) + [root / "mkdocs.yml"]
+            build._theme = digest(
+                files_digest(theme_files), repr(build.nav), *(_version(name) for name in ("mkdocs", "mkdocs-material"))
+            )
             live = set(routes.routes)
             for store in (memory.pages, memory.themed):
                 for uri in [u for u in store if u not in live]:
@@ -127,7 +139,7 @@ class SiteBuild:
         if page is None:
             fingerprint = self._fingerprint(uri)
             kept = self.memory.pages.get(uri) if self.memory is not None else None
-            if kept is not None and kept[0] == fingerprint:
+            if self.memory is not None and kept is not None and kept[0] == fingerprint:
                 _, page, targets, errors = kept
                 self.memory.hits["pages"] += 1
             else:
@@ -152,8 +164,12 @@ class SiteBuild:
             raise self.Failed(str(exc)) from None
         end = html.find("</h1>")
         cut = end + len("</h1>") if end >= 0 else 0
-        page = RenderedPage(html[:cut] + MARKER, zlib.compress(html[cut:].encode("utf-8"), 1), toc_tokens(html),
-                            frozenset(page_ids(html)))
+        page = RenderedPage(
+            html[:cut] + MARKER,
+            zlib.compress(html[cut:].encode("utf-8"), 1),
+            toc_tokens(html),
+            frozenset(page_ids(html)),
+        )
         targets, errors = self._links_of(uri, html)
         return page, targets, errors
 
@@ -177,10 +193,18 @@ class SiteBuild:
         for name in ("tags", "columns", "compare_groups", "mechanisms_by_group", "volumes", "annotator"):
             getattr(self.renderer, name)
         # the heaviest pages first, so that no worker is left with one at the end
-        weight = {"edition_volume": 0, "edition": 1, "compare": 2, "handout_mechanism": 2, "mechanism": 2,
-                  "downloads": 3, "glossary": 3, "home": 3}
+        weight = {
+            "edition_volume": 0,
+            "edition": 1,
+            "compare": 2,
+            "handout_mechanism": 2,
+            "mechanism": 2,
+            "downloads": 3,
+            "glossary": 3,
+            "home": 3,
+        }
         uris.sort(key=lambda u: weight.get(self.routes[u].kind, 9))
-        chunks = [uris[i:i + 16] for i in range(0, len(uris), 16)]
+        chunks = [uris[i : i + 16] for i in range(0, len(uris), 16)]
         global _WORKER_BUILD
         _WORKER_BUILD = self
         try:
@@ -242,8 +266,9 @@ class SiteBuild:
                 resolved[path] = self._target(route.url, unquote(path)) if path else uri
             target = resolved[path]
             if target is None:
-                errors.append(f"templates/{route.template} ({uri}): a link to {href}, which is not a page or "
-                              "file of this site")
+                errors.append(
+                    f"templates/{route.template} ({uri}): a link to {href}, which is not a page or file of this site"
+                )
                 continue
             targets.setdefault((target, unquote(fragment)), uri)
         return targets, errors
@@ -277,11 +302,12 @@ class SiteBuild:
             if target in self.rendered:
                 ids = self.rendered[target].ids
             elif target in docs:
-                ids = docs[target]
+                ids = frozenset(docs[target])
             else:
                 continue  # a download: it has no anchors to check
             if anchor not in ids:
                 route = self.routes[origin]
-                problems.append(f"templates/{route.template} ({origin}): a link to {target}#{anchor}, which has "
-                                f"no such anchor")
+                problems.append(
+                    f"templates/{route.template} ({origin}): a link to {target}#{anchor}, which has no such anchor"
+                )
         return problems

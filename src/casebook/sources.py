@@ -38,7 +38,7 @@ class SourceText:
     _starts: list[int] = field(default_factory=list)
 
     @classmethod
-    def parse(cls, raw: str, furniture: dict[int, str] | None = None) -> "SourceText":
+    def parse(cls, raw: str, furniture: dict[int, str] | None = None) -> SourceText:
         """Split ``raw``; ``furniture`` maps line numbers to a furniture kind."""
         furniture = furniture or {}
         paragraphs: list[Paragraph] = []
@@ -47,8 +47,16 @@ class SourceText:
             content = line.rstrip("\r\n")
             if content.strip():
                 lead = len(content) - len(content.lstrip())
-                paragraphs.append(Paragraph(len(paragraphs) + 1, line_no, offset + lead, offset + len(content),
-                                            content.strip(), furniture.get(line_no, "body")))
+                paragraphs.append(
+                    Paragraph(
+                        len(paragraphs) + 1,
+                        line_no,
+                        offset + lead,
+                        offset + len(content),
+                        content.strip(),
+                        furniture.get(line_no, "body"),
+                    )
+                )
             offset += len(line)
         source = cls(raw, paragraphs)
         # One normalisation pass over the whole text; the body is the same text without furniture lines.
@@ -116,10 +124,20 @@ class SourceText:
         """Split raw span [start, end) by paragraph: [(paragraph, start, end)], body paragraphs only."""
         out = []
         i = bisect.bisect_right(self._starts, start) - 1
-        for p in self.paragraphs[max(i, 0):]:
+        for p in self.paragraphs[max(i, 0) :]:
             if p.start >= end:
                 break
             a, b = max(start, p.start), min(end, p.end)
             if a < b and p.kind == "body":
                 out.append((p, a, b))
         return out
+
+
+def furniture_lines(items) -> dict[int, str]:
+    """Line number -> furniture kind, for the ``models.Furniture`` items of a case's source."""
+    out: dict[int, str] = {}
+    for f in items:
+        a, _, b = f.lines.partition("-")
+        for n in range(int(a), int(b or a) + 1):
+            out[n] = f.kind
+    return out

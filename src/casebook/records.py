@@ -1,0 +1,81 @@
+"""What a loaded library is made of: cases with their resolved values and mechanism tags.
+
+Loading (:mod:`casebook.library`) makes these; rendering, comparison and downloads read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .citations import Citation
+from .models import Case, IndicatorDef, MechanismDef
+from .narrative import Narrative
+from .sources import SourceText
+
+
+@dataclass
+class ValueRecord:
+    """One cited value of a case, resolved."""
+
+    index: int  # position in case.yaml's indicators list
+    anchor: str  # id of its row on the case page
+    data: Any  # models.IndicatorValue
+    definition: IndicatorDef
+    citation: Citation | None  # None for derived values
+    inputs: list[ValueRecord] = field(default_factory=list)  # derived values' cited inputs
+
+
+@dataclass
+class TagRecord:
+    """One mechanism a case reports, with its verified quotes."""
+
+    index: int
+    anchor: str  # id of the city's section on the mechanism page
+    data: Any  # models.MechanismTag
+    definition: MechanismDef
+    citations: list[Citation]
+
+
+@dataclass
+class CaseRecord:
+    id: str
+    folder: Path
+    data: Case
+    narrative: str
+    source: SourceText
+    values: list[ValueRecord]
+    yaml_path: Path
+    tags: list[TagRecord] = field(default_factory=list)
+    narrative_doc: Narrative = field(default_factory=lambda: Narrative("", "cases/index.md"))
+    digest: str = ""  # of the case's files and the data files, when loaded with a BuildMemory
+    data_digest: str = ""  # the same without the narrative
+
+    def citations(self) -> list[Citation]:
+        """Every distinct cited passage of this case, in source order."""
+        seen: dict[str, Citation] = {}
+        for v in self.values:
+            if v.citation is not None:
+                seen.setdefault(v.citation.anchor, v.citation)
+        for t in self.tags:
+            for c in t.citations:
+                seen.setdefault(c.anchor, c)
+        return sorted(seen.values(), key=lambda c: c.start)
+
+
+@dataclass
+class Library:
+    root: Path
+    groups: list[Any]
+    indicators: dict[str, IndicatorDef]
+    cases: list[CaseRecord]
+    mechanisms: dict[str, MechanismDef] = field(default_factory=dict)
+    mechanism_groups: list[Any] = field(default_factory=list)
+    glossary: list[Any] = field(default_factory=list)  # glossary.Entry, in dictionary order
+    # cases that loaded and the values they cite, counted even where the cases were not kept (`check`)
+    n_cases: int = 0
+    n_values: int = 0
+
+    def case(self, case_id: str) -> CaseRecord:
+        return next(c for c in self.cases if c.id == case_id)
