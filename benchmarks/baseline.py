@@ -29,8 +29,12 @@ def worktree(dest: Path, root: Path = ROOT) -> Path:
     if dest.exists():
         shutil.rmtree(dest)
     subprocess.run(["git", "-C", str(root), "worktree", "prune"], check=True, capture_output=True)
-    subprocess.run(["git", "-C", str(root), "worktree", "add", "--detach", "--force", str(dest), BASELINE_COMMIT],
-                   check=True, capture_output=True, text=True)
+    subprocess.run(
+        ["git", "-C", str(root), "worktree", "add", "--detach", "--force", str(dest), BASELINE_COMMIT],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return dest
 
 
@@ -42,13 +46,18 @@ def remove_worktree(dest: Path, root: Path = ROOT) -> None:
 def make_baseline(n: int, dest: Path, src: Path) -> Path:
     """The baseline project for N cases at ``dest``, written by the baseline commit's code in ``src``."""
     lib = dest.parent / f"{dest.name}-lib"
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", CASEBOOK_NO_CACHE="1",
-               PYTHONPATH=str(src / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    code = ("import sys; sys.path.insert(0, sys.argv[1] + '/benchmarks'); from generate import generate; "
-            "from export_markdown import export; from pathlib import Path; "
-            "export(generate(int(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[1])), Path(sys.argv[4]))")
-    subprocess.run([sys.executable, "-c", code, str(src), str(n), str(lib), str(dest)], check=True, env=env,
-                   cwd=src)
+    env = dict(
+        os.environ,
+        NO_MKDOCS_2_WARNING="1",
+        CASEBOOK_NO_CACHE="1",
+        PYTHONPATH=str(src / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""),
+    )
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1] + '/benchmarks'); from generate import generate; "
+        "from export_markdown import export; from pathlib import Path; "
+        "export(generate(int(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[1])), Path(sys.argv[4]))"
+    )
+    subprocess.run([sys.executable, "-c", code, str(src), str(n), str(lib), str(dest)], check=True, env=env, cwd=src)
     shutil.rmtree(lib, ignore_errors=True)
     return dest
 

@@ -57,8 +57,9 @@ def _best(runs: list[dict]) -> dict:
 
 def _measure_once(cmd: list[str | Path], cwd: Path, extra_env: dict[str, str]) -> dict:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **extra_env)
-    out = subprocess.run([sys.executable, "-c", MEASURE, *map(str, cmd)], cwd=cwd, env=env,
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", MEASURE, *map(str, cmd)], cwd=cwd, env=env, capture_output=True, text=True, check=True
+    )
     result = json.loads(out.stdout)
     if result["rc"] != 0:
         raise SystemExit(f"{' '.join(map(str, cmd))} failed:\n{result['stderr']}")
@@ -86,8 +87,12 @@ def page_weight(site: Path, page: str) -> dict:
             total += target.stat().st_size
     index = site / "search" / "search_index.json"
     search = index.stat().st_size if index.exists() else 0  # Pagefind loads chunks on demand: see search_eval.py
-    return {"html": html_path.stat().st_size, "with_assets": total, "with_search_index": total + search,
-            "assets": len(assets)}
+    return {
+        "html": html_path.stat().st_size,
+        "with_assets": total,
+        "with_search_index": total + search,
+        "assets": len(assets),
+    }
 
 
 def serve_rebuild(lib: Path, port: int) -> dict:
@@ -99,9 +104,13 @@ def serve_rebuild(lib: Path, port: int) -> dict:
     url = f"http://127.0.0.1:{port}/cases/{case}/"
     log_path = lib.parent / f"serve{port}.log"
     log = open(log_path, "w", encoding="utf-8")  # a file, not a pipe: MkDocs logs every rebuild
-    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", f"127.0.0.1:{port}",
-                             "-f", str(lib / "mkdocs.yml")], cwd=lib,
-                            stdout=subprocess.DEVNULL, stderr=log, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", f"127.0.0.1:{port}", "-f", str(lib / "mkdocs.yml")],
+        cwd=lib,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+    )
 
     def failed(what: str) -> SystemExit:
         return SystemExit(f"mkdocs serve {what}:\n{log_path.read_text(encoding='utf-8')[-2000:]}")
@@ -150,23 +159,48 @@ def serve_rebuild(lib: Path, port: int) -> dict:
         log.close()
 
 
-def run_size(n: int, work: Path, baseline_src: Path, root: Path = ROOT, keep: bool = False,
-             serve: bool = False, with_baseline: bool = True) -> dict:
+def run_size(
+    n: int,
+    work: Path,
+    baseline_src: Path,
+    root: Path = ROOT,
+    keep: bool = False,
+    serve: bool = False,
+    with_baseline: bool = True,
+) -> dict:
     lib = generate(n, work / f"lib{n}", root)
     # without the cache (casebook.cache): every YAML file parsed, every library answer computed
     # `check` is cheap, so it always counts the fastest of at least three runs
-    check_cold = measure([sys.executable, "-m", "casebook", "--root", lib, "check"], lib, max(REPEAT, 3),
-                         CASEBOOK_NO_CACHE="1")
+    check_cold = measure(
+        [sys.executable, "-m", "casebook", "--root", lib, "check"], lib, max(REPEAT, 3), CASEBOOK_NO_CACHE="1"
+    )
     base_proj = work / f"base{n}"
     if with_baseline:  # written by the baseline commit's own code (baseline.py)
         make_baseline(n, base_proj, baseline_src)
     times = work / f"times{n}.json"
     # both builds run through timed_build.py, which also times our hooks inside the build process (the
     # baseline, which has none, so that both carry the same wrapper)
-    build_cmd: list[str | Path] = [sys.executable, HERE / "timed_build.py", times, "--strict", "-q", "-f", lib / "mkdocs.yml",
-                 "-d", work / f"site{n}"]
-    base_cmd: list[str | Path] = [sys.executable, HERE / "timed_build.py", work / f"times{n}-baseline.json", "-q",
-                "-f", base_proj / "mkdocs.yml", "-d", work / f"basesite{n}"]
+    build_cmd: list[str | Path] = [
+        sys.executable,
+        HERE / "timed_build.py",
+        times,
+        "--strict",
+        "-q",
+        "-f",
+        lib / "mkdocs.yml",
+        "-d",
+        work / f"site{n}",
+    ]
+    base_cmd: list[str | Path] = [
+        sys.executable,
+        HERE / "timed_build.py",
+        work / f"times{n}-baseline.json",
+        "-q",
+        "-f",
+        base_proj / "mkdocs.yml",
+        "-d",
+        work / f"basesite{n}",
+    ]
     # the same search bundle, made the way a plain MkDocs site would: the Pagefind CLI after the build
     index_cmd: list[str | Path] = [sys.executable, "-m", "casebook.search", work / f"basesite{n}"]
     # Builds and baselines alternate, so that a slow minute on a shared machine slows both alike; the first
@@ -180,8 +214,9 @@ def run_size(n: int, work: Path, baseline_src: Path, root: Path = ROOT, keep: bo
         if with_baseline:
             one = _measure_once(base_cmd, base_proj, {})
             pf = _measure_once(index_cmd, base_proj, {})
-            bases.append({"seconds": one["seconds"] + pf["seconds"],
-                          "max_rss_mb": max(one["max_rss_mb"], pf["max_rss_mb"])})
+            bases.append(
+                {"seconds": one["seconds"] + pf["seconds"], "max_rss_mb": max(one["max_rss_mb"], pf["max_rss_mb"])}
+            )
     full = _best(builds)
     base = _best(bases) if bases else None
     warm = inside[1:] or inside
@@ -236,11 +271,16 @@ def run_size(n: int, work: Path, baseline_src: Path, root: Path = ROOT, keep: bo
 def machine() -> str:
     cpu = ""
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                   if line.startswith("model name"))
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         pass
-    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+    return (
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+    )
 
 
 def _cell(value: object) -> str:
@@ -248,33 +288,42 @@ def _cell(value: object) -> str:
 
 
 def report_md(rows: list[dict], meta: dict) -> str:
-    lines = ["# Build benchmark", "", f"Machine: {meta['machine']}  ", f"Date: {meta['date']}", "",
-             "Each step runs in a fresh process. *Build* = `mkdocs build --strict` of a synthetic library of N cases "
-             "(benchmarks/generate.py) with our hooks, search index included; *build s* is the fastest of the K runs "
-             "(all runs are in report.json). *Baseline* = plain MkDocs + Material building the same pages as Markdown, "
-             f"as commit {meta.get('baseline_commit', '')}'s exporter writes them (benchmarks/baseline.py, from a "
-             "temporary worktree of that commit), then indexed by the same Pagefind step. Builds alternate with "
-             "baselines, and *build / baseline* is the median of the ratios of each build to the baseline run right "
-             "after it. *Hooks* = our code's time inside the build process (timed_build.py), the search step left out; "
-             "median over the builds but the first. The benchmark has its own cache folder, empty at the start: "
-             "*first build* is the first run on a new library; *check* runs after the build; *check, no cache* "
-             "parses everything. Peak memory: *build process* is MkDocs with our hooks; *search* is the Pagefind "
-             "indexer run alone on the built site; *largest process* is the largest of all processes of the build "
-             "(MkDocs, a render worker or Pagefind). *Serve rebuild* = seconds from saving one case.yaml under "
-             "`mkdocs serve` until the case page served shows the edit.", "",
-             "| N | pages | build s | first build s | baseline s | build / baseline | pair ratios | hooks s |"
-             " check s | check, no cache s | build process peak MB | search peak MB | largest process MB |"
-             " baseline peak MB | serve rebuild s | output MB | search bundle MB | case page + assets KB |",
-             "|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "# Build benchmark",
+        "",
+        f"Machine: {meta['machine']}  ",
+        f"Date: {meta['date']}",
+        "",
+        "Each step runs in a fresh process. *Build* = `mkdocs build --strict` of a synthetic library of N cases "
+        "(benchmarks/generate.py) with our hooks, search index included; *build s* is the fastest of the K runs "
+        "(all runs are in report.json). *Baseline* = plain MkDocs + Material building the same pages as Markdown, "
+        f"as commit {meta.get('baseline_commit', '')}'s exporter writes them (benchmarks/baseline.py, from a "
+        "temporary worktree of that commit), then indexed by the same Pagefind step. Builds alternate with "
+        "baselines, and *build / baseline* is the median of the ratios of each build to the baseline run right "
+        "after it. *Hooks* = our code's time inside the build process (timed_build.py), the search step left out; "
+        "median over the builds but the first. The benchmark has its own cache folder, empty at the start: "
+        "*first build* is the first run on a new library; *check* runs after the build; *check, no cache* "
+        "parses everything. Peak memory: *build process* is MkDocs with our hooks; *search* is the Pagefind "
+        "indexer run alone on the built site; *largest process* is the largest of all processes of the build "
+        "(MkDocs, a render worker or Pagefind). *Serve rebuild* = seconds from saving one case.yaml under "
+        "`mkdocs serve` until the case page served shows the edit.",
+        "",
+        "| N | pages | build s | first build s | baseline s | build / baseline | pair ratios | hooks s |"
+        " check s | check, no cache s | build process peak MB | search peak MB | largest process MB |"
+        " baseline peak MB | serve rebuild s | output MB | search bundle MB | case page + assets KB |",
+        "|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in rows:
         cp = r["case_page"]
         pairs = " ".join(str(x) for x in r.get("pair_ratios") or [])
         serve = (r.get("serve") or {}).get("rebuild_s")
-        lines.append(f"| {r['n']} | {r['pages']} | {r['build_s']} | {r.get('build_first_run_s', '')} | "
-                     f"{_cell(r.get('baseline_s'))} | {_cell(r.get('ratio'))} | {pairs} | {r.get('hooks_s', '')} | "
-                     f"{r['check_s']} | {r.get('check_no_cache_s', '')} | {_cell(r.get('build_process_peak_mb'))} | "
-                     f"{_cell(r.get('search_peak_mb'))} | {r['build_peak_mb']} | {_cell(r.get('baseline_peak_mb'))} | "
-                     f"{_cell(serve)} | {r['output_mb']} | {r['search_index_mb']} | {cp['with_assets'] // 1024} |")
+        lines.append(
+            f"| {r['n']} | {r['pages']} | {r['build_s']} | {r.get('build_first_run_s', '')} | "
+            f"{_cell(r.get('baseline_s'))} | {_cell(r.get('ratio'))} | {pairs} | {r.get('hooks_s', '')} | "
+            f"{r['check_s']} | {r.get('check_no_cache_s', '')} | {_cell(r.get('build_process_peak_mb'))} | "
+            f"{_cell(r.get('search_peak_mb'))} | {r['build_peak_mb']} | {_cell(r.get('baseline_peak_mb'))} | "
+            f"{_cell(serve)} | {r['output_mb']} | {r['search_index_mb']} | {cp['with_assets'] // 1024} |"
+        )
     by_n = {r["n"]: r for r in rows}
 
     def verdict(ok: bool) -> str:
@@ -283,28 +332,35 @@ def report_md(rows: list[dict], meta: dict) -> str:
     lines += ["", "## Targets", ""]
     if by_n.get(50, {}).get("ratio") is not None:
         r = by_n[50]["ratio"]
-        lines.append(f"- N = 50: build ≤ 0.5 × baseline (median of {len(by_n[50]['pair_ratios'])} alternating "
-                     f"pairs): {r} — {verdict(r <= 0.5)}")
+        lines.append(
+            f"- N = 50: build ≤ 0.5 × baseline (median of {len(by_n[50]['pair_ratios'])} alternating "
+            f"pairs): {r} — {verdict(r <= 0.5)}"
+        )
     if 1000 in by_n:
         big = by_n[1000]
         lines.append(f"- N = 1,000: full build ≤ 60 s: {big['build_s']} s — {verdict(big['build_s'] <= 60)}")
         own, search, largest = big.get("build_process_peak_mb"), big.get("search_peak_mb"), big["build_peak_mb"]
         if own is not None and search is not None:
-            lines.append(f"- N = 1,000: peak memory ≤ 1 GB: build process {own} MB — {verdict(own <= 1024)}; "
-                         f"search indexer (Pagefind) {search} MB — {verdict(search <= 1024)}; largest process "
-                         f"{largest} MB — {verdict(largest <= 1024)}")
+            lines.append(
+                f"- N = 1,000: peak memory ≤ 1 GB: build process {own} MB — {verdict(own <= 1024)}; "
+                f"search indexer (Pagefind) {search} MB — {verdict(search <= 1024)}; largest process "
+                f"{largest} MB — {verdict(largest <= 1024)}"
+            )
     if 100 in by_n and 1000 in by_n:
         growth = by_n[1000]["build_s"] / by_n[100]["build_s"]
         lines.append(f"- t(1000) / t(100) ≤ 11: {growth:.2f} — {verdict(growth <= 11)}")
     for r in rows:
         if r.get("serve"):
             t = r["serve"]["rebuild_s"]
-            lines.append(f"- N = {r['n']}: `mkdocs serve` shows an edited case.yaml within 5 s: {t} s — "
-                         f"{verdict(t <= 5)}")
+            lines.append(
+                f"- N = {r['n']}: `mkdocs serve` shows an edited case.yaml within 5 s: {t} s — {verdict(t <= 5)}"
+            )
     if 1000 in by_n:
         c, cold = by_n[1000]["check_s"], by_n[1000].get("check_no_cache_s")
-        lines.append(f"- `check` of 1,000 cases < 5 s: {c} s — {verdict(c < 5)}"
-                     + (f"; without the cache {cold} s — {verdict(cold < 5)}" if cold else ""))
+        lines.append(
+            f"- `check` of 1,000 cases < 5 s: {c} s — {verdict(c < 5)}"
+            + (f"; without the cache {cold} s — {verdict(cold < 5)}" if cold else "")
+        )
     lines.append("")
     return "\n".join(lines)
 
@@ -317,12 +373,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=ROOT, help="the library to copy cases from")
     parser.add_argument("--keep", action="store_true", help="keep the generated libraries and built sites in --work")
     parser.add_argument("--repeat", type=int, default=1, help="builds (alternating with baselines) per size")
-    parser.add_argument("--serve-sizes", type=int, nargs="*", default=[200],
-                        help="sizes at which the `mkdocs serve` rebuild after one edit is timed")
-    parser.add_argument("--no-baseline", type=int, nargs="*", default=[], metavar="N",
-                        help="sizes built without the baseline (it takes minutes at N = 1000)")
-    parser.add_argument("--update", action="store_true",
-                        help="replace only the measured sizes in an existing report.json, keep the other rows")
+    parser.add_argument(
+        "--serve-sizes",
+        type=int,
+        nargs="*",
+        default=[200],
+        help="sizes at which the `mkdocs serve` rebuild after one edit is timed",
+    )
+    parser.add_argument(
+        "--no-baseline",
+        type=int,
+        nargs="*",
+        default=[],
+        metavar="N",
+        help="sizes built without the baseline (it takes minutes at N = 1000)",
+    )
+    parser.add_argument(
+        "--update",
+        action="store_true",
+        help="replace only the measured sizes in an existing report.json, keep the other rows",
+    )
     args = parser.parse_args(argv)
     global REPEAT
     REPEAT = max(1, args.repeat)
@@ -339,14 +409,23 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for n in args.sizes:
             t = time.perf_counter()
-            row = run_size(n, args.work, tree, args.root, args.keep, serve=n in args.serve_sizes,
-                           with_baseline=n not in args.no_baseline)
+            row = run_size(
+                n,
+                args.work,
+                tree,
+                args.root,
+                args.keep,
+                serve=n in args.serve_sizes,
+                with_baseline=n not in args.no_baseline,
+            )
             rows.append(row)
-            print(f"N={n:5d}: build {row['build_s']:7.2f}s  baseline {_cell(row['baseline_s'])}s  "
-                  f"ratio {_cell(row['ratio'])}  hooks {row['hooks_s']:.2f}s  check {row['check_s']:6.2f}s  "
-                  f"peak {row['build_process_peak_mb']:.0f} MB (search {row['search_peak_mb']:.0f} MB)  "
-                  f"serve {(row.get('serve') or {}).get('rebuild_s', '–')}  ({time.perf_counter() - t:.0f}s)",
-                  flush=True)
+            print(
+                f"N={n:5d}: build {row['build_s']:7.2f}s  baseline {_cell(row['baseline_s'])}s  "
+                f"ratio {_cell(row['ratio'])}  hooks {row['hooks_s']:.2f}s  check {row['check_s']:6.2f}s  "
+                f"peak {row['build_process_peak_mb']:.0f} MB (search {row['search_peak_mb']:.0f} MB)  "
+                f"serve {(row.get('serve') or {}).get('rebuild_s', '–')}  ({time.perf_counter() - t:.0f}s)",
+                flush=True,
+            )
     finally:
         if not args.keep:
             remove_worktree(tree)

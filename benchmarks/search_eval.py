@@ -25,9 +25,23 @@ import subprocess
 import sys
 from html import unescape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-QUERIES = ["网格员", "街道吹哨", "红色物业", "双报到", "社区工作者", "党群服务中心", "一肩挑",
-           "網格化", "黨建引領", "社區黨組織"]
+if TYPE_CHECKING:
+    from playwright.sync_api import Request
+
+QUERIES = [
+    "网格员",
+    "街道吹哨",
+    "红色物业",
+    "双报到",
+    "社区工作者",
+    "党群服务中心",
+    "一肩挑",
+    "網格化",
+    "黨建引領",
+    "社區黨組織",
+]
 TRADITIONAL = {"網格化", "黨建引領", "社區黨組織"}
 
 _ARTICLE = re.compile(r"<article[^>]*>(.*?)</article>", re.S)
@@ -58,8 +72,11 @@ def material_first_query_bytes(site: Path) -> dict:
     # the worker loads lunr's language support for the configured languages
     files += sorted((site / "assets" / "javascripts" / "lunr").glob("min/lunr.stemmer.support.min.js"))
     total = sum(f.stat().st_size for f in files if f.exists())
-    return {"index_bytes": (site / "search" / "search_index.json").stat().st_size, "first_query_bytes": total,
-            "files": [str(f.relative_to(site)) for f in files if f.exists()]}
+    return {
+        "index_bytes": (site / "search" / "search_index.json").stat().st_size,
+        "first_query_bytes": total,
+        "files": [str(f.relative_to(site)) for f in files if f.exists()],
+    }
 
 
 def build_pagefind(site: Path, python: str) -> dict:
@@ -96,11 +113,15 @@ PAGEFIND_QUERY = """async (q) => {
 
 def pagefind_queries(browser, url: str, queries: list[str]) -> dict:
     out = {}
-    for i, q in enumerate(queries):
+    for q in queries:
         page = browser.new_page()
         sizes: list[int] = []
-        page.on("requestfinished", lambda req: sizes.append(req.sizes()["responseBodySize"])
-                if "/pagefind/" in req.url else None)
+
+        def record(req: Request, sizes: list[int] = sizes) -> None:
+            if "/pagefind/" in req.url:
+                sizes.append(req.sizes()["responseBodySize"])
+
+        page.on("requestfinished", record)
         page.goto(url, wait_until="load")
         result = page.evaluate(PAGEFIND_QUERY, q)
         page.wait_for_timeout(100)
@@ -118,10 +139,13 @@ def material_queries(browser, url: str, queries: list[str]) -> dict:
         page.goto(url, wait_until="load")
         page.click("input.md-search__input")
         page.keyboard.type(q)
-        page.wait_for_function("""() => {
+        page.wait_for_function(
+            """() => {
             const m = document.querySelector('.md-search-result__meta');
             return m && /结果|result/i.test(m.innerText);
-        }""", timeout=300_000)
+        }""",
+            timeout=300_000,
+        )
         page.wait_for_timeout(300)
         urls = page.evaluate("""() => [...document.querySelectorAll('.md-search-result__item > .md-search-result__link')]
             .map(a => a.href)""")
@@ -133,7 +157,7 @@ def material_queries(browser, url: str, queries: list[str]) -> dict:
 def _path(url: str, base: str) -> str:
     url = url.split("#", 1)[0].split("?", 1)[0]
     if url.startswith(base):
-        url = url[len(base):]
+        url = url[len(base) :]
     url = url.lstrip("/")
     if url.endswith("index.html"):
         url = url[: -len("index.html")]
@@ -154,9 +178,13 @@ def score(results: dict, texts: dict[str, str], base: str) -> dict:
                 top.append(p)
         top = top[:10]
         hits = sum(1 for p in top if p in relevant)
-        scored[q] = {"relevant": len(relevant), "returned_top": len(top), "relevant_in_top10": hits,
-                     "precision_at_10": round(hits / len(top), 2) if top else 0.0,
-                     "recall_at_10": round(hits / min(10, len(relevant)), 2) if relevant else None}
+        scored[q] = {
+            "relevant": len(relevant),
+            "returned_top": len(top),
+            "relevant_in_top10": hits,
+            "precision_at_10": round(hits / len(top), 2) if top else 0.0,
+            "recall_at_10": round(hits / min(10, len(relevant)), 2) if relevant else None,
+        }
     return scored
 
 
@@ -169,21 +197,27 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     site = args.site.resolve()
     has_material = (site / "search" / "search_index.json").exists()
-    report = {"site": str(site), "pages": sum(1 for _ in site.rglob("index.html")),
-              "material": material_first_query_bytes(site) if has_material else None,
-              "pagefind": build_pagefind(site, args.pagefind)}
+    pagefind = build_pagefind(site, args.pagefind)
+    report: dict[str, object] = {
+        "site": str(site),
+        "pages": sum(1 for _ in site.rglob("index.html")),
+        "material": material_first_query_bytes(site) if has_material else None,
+        "pagefind": pagefind,
+    }
     pw, browser = _browser()
     try:
         with _server(site) as server:
             first = pagefind_queries(browser, server.url, QUERIES[:1])
-            report["pagefind"]["first_query_bytes"] = first[QUERIES[0]]["payload_bytes"]
+            pagefind["first_query_bytes"] = first[QUERIES[0]]["payload_bytes"]
             if args.quality and has_material:
                 texts = article_texts(site)
                 pf = pagefind_queries(browser, server.url, QUERIES)
                 mat = material_queries(browser, server.url, QUERIES)
-                report["quality"] = {"pagefind": score(pf, texts, "/"),
-                                     "material": score(mat, texts, server.url),
-                                     "raw": {"pagefind": pf, "material": mat}}
+                report["quality"] = {
+                    "pagefind": score(pf, texts, "/"),
+                    "material": score(mat, texts, server.url),
+                    "raw": {"pagefind": pf, "material": mat},
+                }
     finally:
         browser.close()
         pw.stop()

@@ -55,21 +55,29 @@ def _timed_run_event(self, name, item=None, **kwargs):
 
 def main(argv: list[str]) -> int:
     out, args = Path(argv[0]), argv[1:]
-    config_options.Hooks._load_hook = _timed_load_hook
-    plugins.PluginCollection.run_event = _timed_run_event
+    # patching MkDocs' methods is the point of this script
+    config_options.Hooks._load_hook = _timed_load_hook  # type: ignore[method-assign, assignment]
+    plugins.PluginCollection.run_event = _timed_run_event  # type: ignore[method-assign]
     code = 0
     try:
         cli.main(args=["build", *args], standalone_mode=False)
     except click.ClickException as exc:  # an aborted build: MkDocs' message, as `mkdocs build` shows it
         exc.show()
         code = 1
-    out.write_text(json.dumps({"total_s": time.perf_counter() - T0, "hooks_import_s": hooks_import,
-                               "events": events,
-                               # MkDocs with our hooks, and the largest process it started (the render
-                               # workers, which share its memory as forks, or the Pagefind indexer)
-                               "self_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                               "children_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024},
-                              indent=1))
+    out.write_text(
+        json.dumps(
+            {
+                "total_s": time.perf_counter() - T0,
+                "hooks_import_s": hooks_import,
+                "events": events,
+                # MkDocs with our hooks, and the largest process it started (the render
+                # workers, which share its memory as forks, or the Pagefind indexer)
+                "self_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "children_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+            },
+            indent=1,
+        )
+    )
     return code
 
 

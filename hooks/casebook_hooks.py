@@ -59,8 +59,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = Path(config.config_file_path).resolve().parent
     _indexing.cancel()  # an index still being written would index pages about to be replaced
     try:
-        _build = SiteBuild.prepare(root, directory_urls=config.use_directory_urls,
-                                   memory=_memory if _command == "serve" else None)
+        _build = SiteBuild.prepare(
+            root, directory_urls=config.use_directory_urls, memory=_memory if _command == "serve" else None
+        )
     except SiteBuild.Failed as exc:
         raise Abort(str(exc)) from None
     config["nav"] = _build.nav

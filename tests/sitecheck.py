@@ -24,8 +24,21 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcset", "background",
-                  "values", "to", "from", "by"}
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "data",
+    "poster",
+    "srcset",
+    "background",
+    "values",
+    "to",
+    "from",
+    "by",
+}
 FORBIDDEN_ELEMENTS = {"iframe", "frame", "frameset", "object", "embed", "base", "applet", "portal"}
 SCRIPT_FOLDERS = ("assets/javascripts/", "javascripts/", "pagefind/")
 _DANGEROUS = re.compile(r"^(javascript|vbscript|data):")
@@ -70,8 +83,10 @@ class _Scan(HTMLParser):
             self.findings.append(f"<form action={a.get('action', '')[:60]!r}> (submits somewhere)")
         if tag == "meta" and a.get("http-equiv", "").lower() == "refresh":
             self.findings.append("<meta http-equiv=refresh>")
-        if tag in ("animate", "set", "animatetransform", "animatemotion") and \
-                a.get("attributename", "").lower() in ("href", "xlink:href"):
+        if tag in ("animate", "set", "animatetransform", "animatemotion") and a.get("attributename", "").lower() in (
+            "href",
+            "xlink:href",
+        ):
             self.findings.append(f"<{tag} attributeName=href> (SVG animation of a link)")
         if tag == "script":
             self._script, self._script_text = a, []
@@ -96,14 +111,18 @@ def scan_page(html: str, page: Path, site: Path, own_inline: set[str]) -> list[s
         if attrs.get("src"):
             src = attrs["src"]
             path = src.split("?")[0]
-            target = (site / path.lstrip("/") if path.startswith("/") and not path.startswith("//")
-                      else page.parent / path).resolve()
+            target = (
+                site / path.lstrip("/") if path.startswith("/") and not path.startswith("//") else page.parent / path
+            ).resolve()
             try:
                 rel = target.relative_to(site.resolve()).as_posix()
             except ValueError:
                 rel = ""
-            if re.match(r"^[a-z][a-z0-9+.-]*:|^//", src, re.I) or not rel.startswith(SCRIPT_FOLDERS) \
-                    or not target.is_file():
+            if (
+                re.match(r"^[a-z][a-z0-9+.-]*:|^//", src, re.I)
+                or not rel.startswith(SCRIPT_FOLDERS)
+                or not target.is_file()
+            ):
                 findings.append(f"<script src={src!r}> (not one of the site's own scripts)")
         elif kind == "application/json":
             try:
@@ -118,8 +137,11 @@ def scan_page(html: str, page: Path, site: Path, own_inline: set[str]) -> list[s
 def theme_inline_scripts(site: Path) -> set[str]:
     scan = _Scan()
     scan.feed((site / "404.html").read_text(encoding="utf-8"))
-    return {_normalise_script(text) for attrs, text in scan.scripts
-            if not attrs.get("src") and attrs.get("type", "").lower() != "application/json"}
+    return {
+        _normalise_script(text)
+        for attrs, text in scan.scripts
+        if not attrs.get("src") and attrs.get("type", "").lower() != "application/json"
+    }
 
 
 def csv_findings(path: Path) -> list[str]:

@@ -17,8 +17,9 @@ def test_generated_library_passes_check(tmp_path):
     lib = generate(12, tmp_path / "lib12")
     ids = sorted(p.name for p in (lib / "cases").iterdir())
     assert len(ids) == 12 and set(CASE_IDS) <= set(ids)
-    result = subprocess.run([sys.executable, "-m", "casebook", "--root", str(lib), "check"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "casebook", "--root", str(lib), "check"], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     # every copy is a case of its own: 12 cases, and copies cite as many values as their originals
     assert result.stdout.startswith("ok: 12 cases,"), result.stdout
@@ -59,9 +60,22 @@ def test_timed_build_times_our_hooks_and_keeps_mkdocs_exit_status(tmp_path):
     with open(project / "data" / "indicators.yaml", "a", encoding="utf-8") as f:
         f.write("oops: [\n")
     times = tmp_path / "times.json"
-    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "timed_build.py"), str(times), "--strict",
-                             "-q", "-f", str(project / "mkdocs.yml"), "-d", str(tmp_path / "site")],
-                            capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "timed_build.py"),
+            str(times),
+            "--strict",
+            "-q",
+            "-f",
+            str(project / "mkdocs.yml"),
+            "-d",
+            str(tmp_path / "site"),
+        ],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+    )
     assert result.returncode == 1
     output = result.stdout + result.stderr  # where `mkdocs build` writes it
     assert "data/indicators.yaml:" in output and "nothing was built" in output, output

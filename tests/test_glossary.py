@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 import time
 
-import pytest
+from htmlutil import page
 
 from casebook.glossary import Matcher, sort_key, split_syllable, stroke_count
 from casebook.normalize import normalize
-from htmlutil import page
 
 # Known readings: polyphones and programme names (PRIMER.md). A wrong reading fails the test.
 KNOWN_READINGS = {
@@ -69,7 +68,7 @@ def _rule_key(term: str, syllables: list[str]) -> tuple:
     text = "".join(ch for ch in term if ch not in "“”\"'")
     m = re.match(r"\d+", text)
     lead = (0, int(m.group())) if m else (1, 0)
-    rest = text[m.end():] if m else text
+    rest = text[m.end() :] if m else text
     alphabet = "abcdefghijklmnopqrstuüvwxyz"
     keys, it = [], iter(syllables)
     for ch in rest:
@@ -100,24 +99,34 @@ def test_order_rule_on_polyphones_and_tones():
     # tone before strokes: 长 cháng (2) before 长 zhǎng, by letters c < z
     assert sort_key("长效机制", ["cháng", "xiào", "jī", "zhì"]) < sort_key("长治久安", ["zhǎng", "zhì", "jiǔ", "ān"])
     # same letters: tone 1 < 2 < 3 < 4 < neutral
-    assert sort_key("妈", ["mā"]) < sort_key("麻", ["má"]) < sort_key("马", ["mǎ"]) < sort_key("骂", ["mà"]) \
+    assert (
+        sort_key("妈", ["mā"])
+        < sort_key("麻", ["má"])
+        < sort_key("马", ["mǎ"])
+        < sort_key("骂", ["mà"])
         < sort_key("吗", ["ma"])
+    )
     # same syllable and tone: fewer strokes first (工 3 < 公 4)
     assert sort_key("工", ["gōng"]) < sort_key("公", ["gōng"])
     # ü after u: lu < luo < lü
     assert sort_key("路", ["lù"]) < sort_key("落", ["luò"]) < sort_key("律", ["lǜ"])
     # a prefix comes first; digits first, by number
     assert sort_key("网格", ["wǎng", "gé"]) < sort_key("网格长", ["wǎng", "gé", "zhǎng"])
-    assert sort_key("“1+9”系列文件", ["xì", "liè", "wén", "jiàn"]) < sort_key("10分钟服务圈", ["fēn", "zhōng", "fú", "wù", "quān"]) \
-        < sort_key("“365”精细化服务法", ["jīng", "xì", "huà", "fú", "wù", "fǎ"]) < sort_key("阿", ["ā"])
+    assert (
+        sort_key("“1+9”系列文件", ["xì", "liè", "wén", "jiàn"])
+        < sort_key("10分钟服务圈", ["fēn", "zhōng", "fú", "wù", "quān"])
+        < sort_key("“365”精细化服务法", ["jīng", "xì", "huà", "fú", "wù", "fǎ"])
+        < sort_key("阿", ["ā"])
+    )
 
 
 def test_case_lists_are_computed_from_both_scripts(library):
     cases = {c.id: c for c in library.cases}
     for e in library.glossary:
         listed = {o.case_id for o in e.occurrences}
-        forms = {normalize(e.term), normalize("".join(ch for ch in e.term if ch not in "“”"))} | \
-            {normalize(a) for a in e.data.aliases}
+        forms = {normalize(e.term), normalize("".join(ch for ch in e.term if ch not in "“”"))} | {
+            normalize(a) for a in e.data.aliases
+        }
         for cid, case in cases.items():
             text = case.source.body + "\x00" + normalize(case.narrative)
             really = any(f and f in text for f in forms)
@@ -125,10 +134,14 @@ def test_case_lists_are_computed_from_both_scripts(library):
         for o in e.occurrences:
             if o.paragraph is not None:
                 src = cases[o.case_id].source
-                p = src.paragraphs[o.paragraph - 1]
                 # the term starts in that paragraph (it may run on across a page break)
-                starts = [src.paragraph_at(src.body_map[i]).number for f in forms if f
-                          for i in range(len(src.body)) if src.body.startswith(f, i)]
+                starts = [
+                    src.paragraph_at(src.body_map[i]).number
+                    for f in forms
+                    if f
+                    for i in range(len(src.body))
+                    if src.body.startswith(f, i)
+                ]
                 assert starts and min(starts) == o.paragraph, (e.term, o)
     # a Traditional-script source counts: some term occurs in Baicheng or Ordos
     assert any(o.case_id in ("baicheng", "ordos") for e in library.glossary for o in e.occurrences)
@@ -167,17 +180,23 @@ def test_annotation_skips_tags_attributes_and_quoted_or_linked_text(library):
     from casebook.annotate import Annotator
 
     annotator = Annotator([e for e in library.glossary if e.term in ("红色物业", "两委")])
-    html = ('<h2 id="x">红色物业</h2><p title="红色物业">红色物业与两委</p>'
-            '<blockquote><p>红色物业<blockquote>两委</blockquote>红色物业</p></blockquote>'
-            '<A HREF="#">红色物业</A><MARK>两委</MARK><code>红色物业</code><br/>'
-            '<p>两委，红色物业</p>')
+    html = (
+        '<h2 id="x">红色物业</h2><p title="红色物业">红色物业与两委</p>'
+        "<blockquote><p>红色物业<blockquote>两委</blockquote>红色物业</p></blockquote>"
+        '<A HREF="#">红色物业</A><MARK>两委</MARK><code>红色物业</code><br/>'
+        "<p>两委，红色物业</p>"
+    )
     out = annotator.annotate(html, "../glossary/")
     text = re.sub(r"<[^>]*>", "", out)
     assert re.sub(r"（[^）]*）", "", text) == re.sub(r"<[^>]*>", "", html)  # only markup was added
     marked = re.findall(r'<(a class="gloss-term"|abbr class="gloss")[^>]*>([^<]*)<', out)
     # the <p> after the title attribute: first occurrences link; the last <p>: later occurrences are tooltips
-    assert marked == [('a class="gloss-term"', "红色物业"), ('a class="gloss-term"', "两委"),
-                      ('abbr class="gloss"', "两委"), ('abbr class="gloss"', "红色物业")]
+    assert marked == [
+        ('a class="gloss-term"', "红色物业"),
+        ('a class="gloss-term"', "两委"),
+        ('abbr class="gloss"', "两委"),
+        ('abbr class="gloss"', "红色物业"),
+    ]
     assert out.startswith('<h2 id="x">红色物业</h2><p title="红色物业"><a class="gloss-term" href="../glossary/#')
     assert "<blockquote><p>红色物业<blockquote>两委</blockquote>红色物业</p></blockquote>" in out
     assert '<A HREF="#">红色物业</A><MARK>两委</MARK><code>红色物业</code>' in out

@@ -75,8 +75,9 @@ def test_serve_rebuild_keeps_themed_pages_and_writes_what_a_fresh_build_writes(p
         return hooks
 
     def written(site):
-        return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*.html")
-                if "pagefind" not in p.parts}
+        return {
+            p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*.html") if "pagefind" not in p.parts
+        }
 
     hooks = serve_build(tmp_path / "a")
     hooks._memory.hits.update(cases=0, pages=0, themed=0)

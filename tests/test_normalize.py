@@ -18,8 +18,9 @@ def test_traditional_to_simplified():
 
 
 def test_full_width_folding_matches_ascii_commas():
-    assert normalize("组建“铁老汉”“红二团”等各类志愿服务队300余支，带动居民") == \
-        normalize("组建“铁老汉”“红二团”等各类志愿服务队300余支,带动居民")
+    assert normalize("组建“铁老汉”“红二团”等各类志愿服务队300余支，带动居民") == normalize(
+        "组建“铁老汉”“红二团”等各类志愿服务队300余支,带动居民"
+    )
     assert normalize("ＡＰＰ１２３") == "APP123"
 
 

@@ -81,13 +81,22 @@ def test_chinese_is_set_in_noto_cjk_without_fallback(browser, server):
     assert all("Noto" in k for k in families), families
 
 
-@pytest.mark.parametrize("url", ["print/cases/yanbian/", "print/mechanisms/member_reporting/", "compare/participation/",
-                                 "sources/ordos/", "print/edition/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "print/cases/yanbian/",
+        "print/mechanisms/member_reporting/",
+        "compare/participation/",
+        "sources/ordos/",
+        "print/edition/",
+    ],
+)
 def test_nothing_is_wider_than_the_printable_area(browser, server, url):
     page = browser.new_page(viewport={"width": A4_PRINTABLE_PX, "height": 1000})
     page.goto(server.url + url)
     page.emulate_media(media="print")
-    too_wide = page.evaluate("""(limit) => {
+    too_wide = page.evaluate(
+        """(limit) => {
         const out = [];
         for (const el of document.querySelectorAll('article table, article svg, article blockquote, article mark, article pre')) {
             const r = el.getBoundingClientRect();
@@ -95,7 +104,9 @@ def test_nothing_is_wider_than_the_printable_area(browser, server, url):
             if (r.right > limit + 1 || r.left < -1) out.push(el.tagName + ' ' + Math.round(r.left) + '..' + Math.round(r.right));
         }
         return out;
-    }""", A4_PRINTABLE_PX)
+    }""",
+        A4_PRINTABLE_PX,
+    )
     page.close()
     assert not too_wide, too_wide
 
@@ -144,12 +155,18 @@ def test_pdf_command_renders_every_handout(site, tmp_path, library):
     import sys
 
     out = tmp_path / "pdf"
-    result = subprocess.run([sys.executable, "-m", "casebook.pdf", "--site", str(site), "--out", str(out),
-                             "--no-install"], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "casebook.pdf", "--site", str(site), "--out", str(out), "--no-install"],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     names = sorted(p.name for p in out.glob("*.pdf"))
-    expected = sorted([f"case-{c.id}.pdf" for c in library.cases] +
-                      [f"mechanism-{m}.pdf" for m in library.mechanisms] + ["casebook-edition.pdf"])
+    expected = sorted(
+        [f"case-{c.id}.pdf" for c in library.cases]
+        + [f"mechanism-{m}.pdf" for m in library.mechanisms]
+        + ["casebook-edition.pdf"]
+    )
     assert names == expected
     edition = _squash(_pdf_text(out / "casebook-edition.pdf"))
     for case in library.cases:
@@ -162,8 +179,9 @@ def test_a_large_library_prints_in_volumes_holding_each_case_once(tmp_path):
     import sys
 
     from conftest import ROOT
-    from casebook.routes import EDITION_CASES_PER_VOLUME
+
     from casebook.pdf import handouts
+    from casebook.routes import EDITION_CASES_PER_VOLUME
     from casebook.site import SiteBuild
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -172,8 +190,10 @@ def test_a_large_library_prints_in_volumes_holding_each_case_once(tmp_path):
     n = EDITION_CASES_PER_VOLUME + 7
     build = SiteBuild.prepare(generate(n, tmp_path / "lib"))
     cases = build.library.cases
-    volumes = sorted((p for p in build.routes.routes if re.fullmatch(r"print/edition-\d+\.md", p)),
-                     key=lambda p: int(re.search(r"\d+", p).group()))
+    volumes = sorted(
+        (p for p in build.routes.routes if re.fullmatch(r"print/edition-\d+\.md", p)),
+        key=lambda p: int(re.search(r"\d+", p).group()),
+    )
     assert volumes == ["print/edition-1.md", "print/edition-2.md"]
     pages = {uri: build.renderer.render(uri) for uri in ["print/edition.md", "print/index.md", *volumes]}
     cover = pages["print/edition.md"]
@@ -183,7 +203,7 @@ def test_a_large_library_prints_in_volumes_holding_each_case_once(tmp_path):
     for k, page in enumerate(volumes):
         ids = re.findall(r'<h2 id="c-([a-z0-9_-]+)">', pages[page])
         printed += ids
-        own = {c.id for c in cases[k * EDITION_CASES_PER_VOLUME:(k + 1) * EDITION_CASES_PER_VOLUME]}
+        own = {c.id for c in cases[k * EDITION_CASES_PER_VOLUME : (k + 1) * EDITION_CASES_PER_VOLUME]}
         assert set(ids) == own
         # comparison rows and mechanism evidence name only this volume's cases
         assert set(re.findall(r'data-case="([^"]+)"', pages[page])) <= own
@@ -193,12 +213,17 @@ def test_a_large_library_prints_in_volumes_holding_each_case_once(tmp_path):
     from casebook.routes import page_uris
 
     groups = sorted({v.definition.group for c in cases for v in c.values})
-    assert page_uris([c.id for c in cases], groups, list(build.library.mechanisms),
-                     bool(build.library.glossary)) == set(build.routes.routes)
+    assert page_uris(
+        [c.id for c in cases], groups, list(build.library.mechanisms), bool(build.library.glossary)
+    ) == set(build.routes.routes)
     # and the PDF list names every volume, in order
     site = tmp_path / "site"
     for page in ["print/edition", "print/edition-1", "print/edition-2", "print/edition-10"]:
         (site / page).mkdir(parents=True)
         (site / page / "index.html").write_text("x", encoding="utf-8")
-    assert [name for _, name in handouts(site)][-4:] == ["casebook-edition.pdf", "casebook-edition-1.pdf",
-                                                         "casebook-edition-2.pdf", "casebook-edition-10.pdf"]
+    assert [name for _, name in handouts(site)][-4:] == [
+        "casebook-edition.pdf",
+        "casebook-edition-1.pdf",
+        "casebook-edition-2.pdf",
+        "casebook-edition-10.pdf",
+    ]

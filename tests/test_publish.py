@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from casebook.publish import StagedSite
 from conftest import run_build
+
+from casebook.publish import StagedSite
 
 
 def test_staged_site_replaces_the_site_only_on_commit(tmp_path):
@@ -28,10 +29,15 @@ def test_a_strict_build_that_fails_at_the_end_leaves_the_previous_site(project, 
     (project / "hooks" / "warn_once.py").write_text(
         "import logging\n\n\ndef on_post_build(config):\n"
         "    logging.getLogger('mkdocs.hooks.warn_once').warning('a warning, as a broken link would give')\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "  - hooks/casebook_hooks.py", "  - hooks/warn_once.py\n  - hooks/casebook_hooks.py"), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  - hooks/casebook_hooks.py", "  - hooks/warn_once.py\n  - hooks/casebook_hooks.py"
+        ),
+        encoding="utf-8",
+    )
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("the previous site", encoding="utf-8")

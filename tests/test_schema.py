@@ -1,7 +1,8 @@
 """The committed JSON Schemas equal what the models generate; every case.yaml points at one."""
 
-from casebook.schema import generate
 from conftest import ROOT
+
+from casebook.schema import generate
 
 
 def test_committed_schemas_are_up_to_date():

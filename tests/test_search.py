@@ -49,11 +49,14 @@ def _pages(links: list[str]) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("网格员", "/mechanisms/grid_governance/"),
-    ("双报到", "/mechanisms/member_reporting/"),
-    ("红色物业", "/mechanisms/red_property/"),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("网格员", "/mechanisms/grid_governance/"),
+        ("双报到", "/mechanisms/member_reporting/"),
+        ("红色物业", "/mechanisms/red_property/"),
+    ],
+)
 def test_simplified_query_finds_its_mechanism_page(browser, server, query, expected):
     links, hosts = _search(browser, server, query, "cases/karamay/")
     assert expected in _pages(links)[:5], links

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import filecmp
 import re
-from pathlib import Path
 
 from conftest import CASE_IDS, ROOT, run_build
-from htmlutil import Page, page
+from htmlutil import page
 
 
 def test_expected_pages_are_built(site):
@@ -39,7 +38,7 @@ def test_case_pages_show_every_value_linking_to_a_highlighted_passage(site, libr
             anchor = href.split("#", 1)[1]
             assert anchor in spage.in_mark_ids, f"{case.id}: {anchor} is not a highlighted passage"
             c = v.citation or v.inputs[0].citation
-            passage = re.sub(r"\s+", "", case.source.raw[c.start:c.end])
+            passage = re.sub(r"\s+", "", case.source.raw[c.start : c.end])
             assert passage[:4] in re.sub(r"\s+", "", spage.text) or case.data.source.script == "zh-Hant"
 
 
@@ -57,8 +56,13 @@ def test_furniture_is_marked_not_deleted(site, library):
         html = (site / "sources" / case.id / "index.html").read_text(encoding="utf-8")
         for p in case.source.paragraphs:
             if p.kind != "body":
-                assert re.search(rf'id="p{p.number}"[^>]*class="[^"]*src-furniture|class="[^"]*src-furniture[^"]*"[^>]*id="p{p.number}"', html) \
+                assert (
+                    re.search(
+                        rf'id="p{p.number}"[^>]*class="[^"]*src-furniture|class="[^"]*src-furniture[^"]*"[^>]*id="p{p.number}"',
+                        html,
+                    )
                     or f'id="p{p.number}"' in html
+                )
 
 
 def test_traditional_sources_have_a_simplified_reading(site):

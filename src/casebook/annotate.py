@@ -16,12 +16,36 @@ from html import escape
 
 from .glossary import Entry, Matcher, written_forms_of
 
-SKIP = ("a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre", "kbd", "mark", "script", "style", "svg", "abbr",
-        "title", "button", "label", "textarea", "select", "option", "figcaption", "summary", "blockquote")
+SKIP = (
+    "a",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "code",
+    "pre",
+    "kbd",
+    "mark",
+    "script",
+    "style",
+    "svg",
+    "abbr",
+    "title",
+    "button",
+    "label",
+    "textarea",
+    "select",
+    "option",
+    "figcaption",
+    "summary",
+    "blockquote",
+)
 # an opening or closing tag of a skipped element: as in HTML, the name follows ``<`` or ``</`` directly, and a
 # tag runs to the next ``>``. Names are matched case-insensitively by a second, slower expression, used only
 # on HTML that has an upper-case tag name.
-_SKIP_TAG_PATTERN = r"<(/?)(%s)(?![a-zA-Z0-9])[^>]*>" % "|".join(sorted(SKIP, key=len, reverse=True))
+_SKIP_TAG_PATTERN = r"<(/?)(" + "|".join(sorted(SKIP, key=len, reverse=True)) + r")(?![a-zA-Z0-9])[^>]*>"
 _SKIP_TAG = re.compile(_SKIP_TAG_PATTERN)
 _SKIP_TAG_ANY_CASE = re.compile(_SKIP_TAG_PATTERN, re.IGNORECASE)
 _UPPER_CASE_TAG = re.compile(r"</?[a-z0-9]*[A-Z]")
@@ -71,8 +95,10 @@ class Annotator:
         if term in linked:
             return f'<abbr class="gloss" title="{tip}">{word}</abbr>'
         linked.add(term)
-        return (f'<a class="gloss-term" href="{url}#{self.entries[term].anchor}" title="{tip}">{word}</a>'
-                f'<span class="print-pinyin">（{self.pinyin[term]}）</span>')
+        return (
+            f'<a class="gloss-term" href="{url}#{self.entries[term].anchor}" title="{tip}">{word}</a>'
+            f'<span class="print-pinyin">（{self.pinyin[term]}）</span>'
+        )
 
 
 def _inside_tag(html: str, pos: int) -> bool:

@@ -94,7 +94,7 @@ def document_path(text: str, version: str, kind: str = "yaml") -> Path | None:
     base = cache_dir()
     if base is None:
         return None
-    digest = hashlib.sha256(f"{version}\0{text}".encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(f"{version}\0{text}".encode()).hexdigest()
     return base / kind / digest[:2] / f"{digest}.json"
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from .display import unit_text, value_text, when_text
 from .library import CaseRecord, Library, TagRecord, ValueRecord
+from .models import IndicatorDef
 
 
 @dataclass
@@ -35,7 +36,7 @@ class Column:
     """One indicator across the cities that report it."""
 
     key: str
-    definition: object
+    definition: IndicatorDef
     cells: dict[str, Cell]  # case id -> cell
 
     @property

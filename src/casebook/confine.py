@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from .problems import Problem
@@ -48,58 +49,50 @@ def refusal(path: Path, root: Path) -> str | None:
     return None
 
 
-def read_bytes(path: Path, root: Path, kind: str, problems: list[Problem], report_path: Path | None = None,
-               where=(1, 1)) -> bytes | None:
+def read_bytes(
+    path: Path,
+    root: Path,
+    kind: str,
+    problems: list[Problem],
+    report_path: Path | None = None,
+    where: tuple[int, int] | Callable[[], tuple[int, int]] = (1, 1),
+) -> bytes | None:
     """The file's bytes, or None with a problem (reported at ``report_path``:``where``, default the file;
     ``where`` may be a function giving (line, column), called only when there is a problem)."""
     report_at = report_path or path
-    if callable(where):
-        at = where
-        where = _Lazy(at)
+
+    def problem(message: str, hint: str) -> None:
+        line, column = where() if callable(where) else where
+        problems.append(Problem(report_at, line, column, message, hint))
+
     why = refusal(path, root)
     if why is not None:
         name = path.name if report_path is not None else "this file"
-        hint = {"is missing": "add the file",
-                "is not a regular file": "replace it with an ordinary file"}.get(
-            why, "commit the file itself, not a link to it; files outside the repository are never read")
-        problems.append(Problem(report_at, *where, f"{name} {why}", hint))
+        hint = {"is missing": "add the file", "is not a regular file": "replace it with an ordinary file"}.get(
+            why, "commit the file itself, not a link to it; files outside the repository are never read"
+        )
+        problem(f"{name} {why}", hint)
         return None
     limit = LIMITS[kind]
     size = os.lstat(path).st_size
     if size > limit:
-        problems.append(Problem(report_at, *where, f"{path.name} is {_human(size)}, more than the limit of "
-                                f"{_human(limit)} for this kind of file",
-                                "check that this is the right file; the limits are listed in the contributor guide"))
+        problem(
+            f"{path.name} is {_human(size)}, more than the limit of {_human(limit)} for this kind of file",
+            "check that this is the right file; the limits are listed in the contributor guide",
+        )
         return None
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        problems.append(Problem(report_at, *where, f"cannot read {path.name} ({exc.strerror})",
-                                "check that the file exists and is readable"))
+        problem(f"cannot read {path.name} ({exc.strerror})", "check that the file exists and is readable")
         return None
     with os.fdopen(fd, "rb") as fh:
         data = fh.read(limit + 1)
     if len(data) > limit:  # grew while being read
-        problems.append(Problem(report_at, *where, f"{path.name} is larger than the limit of {_human(limit)}",
-                                "check that this is the right file"))
+        problem(f"{path.name} is larger than the limit of {_human(limit)}", "check that this is the right file")
         return None
     return data
-
-
-class _Lazy(tuple):
-    """(line, column) computed on first use."""
-
-    def __new__(cls, compute):
-        return super().__new__(cls)
-
-    def __init__(self, compute):
-        self._compute, self._value = compute, None
-
-    def __iter__(self):
-        if self._value is None:
-            self._value = tuple(self._compute())
-        return iter(self._value)
 
 
 def symlinks_under(root: Path, folders: tuple[str, ...]) -> list[Problem]:
@@ -114,7 +107,13 @@ def symlinks_under(root: Path, folders: tuple[str, ...]) -> list[Problem]:
             for entry in sorted(dirnames + filenames):
                 path = Path(dirpath) / entry
                 if path.is_symlink():
-                    problems.append(Problem(path, 1, 1, "is a symbolic link",
-                                            "commit the file itself; links could publish files from outside "
-                                            "the repository"))
+                    problems.append(
+                        Problem(
+                            path,
+                            1,
+                            1,
+                            "is a symbolic link",
+                            "commit the file itself; links could publish files from outside the repository",
+                        )
+                    )
     return problems

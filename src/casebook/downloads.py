@@ -40,28 +40,33 @@ def value_rows(library: Library) -> list[dict]:
         for v in case.values:
             d = v.data
             c = v.citation or (v.inputs[0].citation if v.inputs else None)
-            paras = [str(v.citation.paragraph)] if v.citation else \
-                sorted({str(i.citation.paragraph) for i in v.inputs if i.citation}, key=int)
-            rows.append({
-                "case": case.id,
-                "city": case.data.city,
-                "indicator": d.indicator,
-                "indicator_name": v.definition.name,
-                "indicator_name_en": v.definition.name_en,
-                "value": d.value,
-                "unit": d.unit,
-                "qualifier": d.qualifier,
-                "value_text": value_text(d.value, d.unit, d.qualifier),
-                "year": d.year,
-                "period": d.period,
-                "scope": d.scope,
-                "status": "derived" if d.derived else "stated",
-                "formula": d.derived.formula if d.derived else None,
-                "quote": d.quote,
-                "paragraph": ";".join(paras),
-                "page_url": f"cases/{case.id}/#{v.anchor}",
-                "source_url": f"sources/{case.id}/#{c.anchor}" if c else None,
-            })
+            paras = (
+                [str(v.citation.paragraph)]
+                if v.citation
+                else sorted({str(i.citation.paragraph) for i in v.inputs if i.citation}, key=int)
+            )
+            rows.append(
+                {
+                    "case": case.id,
+                    "city": case.data.city,
+                    "indicator": d.indicator,
+                    "indicator_name": v.definition.name,
+                    "indicator_name_en": v.definition.name_en,
+                    "value": d.value,
+                    "unit": d.unit,
+                    "qualifier": d.qualifier,
+                    "value_text": value_text(d.value, d.unit, d.qualifier),
+                    "year": d.year,
+                    "period": d.period,
+                    "scope": d.scope,
+                    "status": "derived" if d.derived else "stated",
+                    "formula": d.derived.formula if d.derived else None,
+                    "quote": d.quote,
+                    "paragraph": ";".join(paras),
+                    "page_url": f"cases/{case.id}/#{v.anchor}",
+                    "source_url": f"sources/{case.id}/#{c.anchor}" if c else None,
+                }
+            )
     return rows
 
 
@@ -69,18 +74,22 @@ def mechanism_rows(library: Library) -> list[dict]:
     rows = []
     for case in library.cases:
         for t in case.tags:
-            rows.append({
-                "case": case.id,
-                "city": case.data.city,
-                "mechanism": t.data.mechanism,
-                "mechanism_name": t.definition.name,
-                "mechanism_name_en": t.definition.name_en,
-                "local_name": t.data.local_name,
-                "summary": t.data.summary,
-                "quotes": [{"text": c.quote, "paragraph": c.paragraph, "source_url": f"sources/{case.id}/#{c.anchor}"}
-                           for c in t.citations],
-                "page_url": f"mechanisms/{t.data.mechanism}/#{case.id}",
-            })
+            rows.append(
+                {
+                    "case": case.id,
+                    "city": case.data.city,
+                    "mechanism": t.data.mechanism,
+                    "mechanism_name": t.definition.name,
+                    "mechanism_name_en": t.definition.name_en,
+                    "local_name": t.data.local_name,
+                    "summary": t.data.summary,
+                    "quotes": [
+                        {"text": c.quote, "paragraph": c.paragraph, "source_url": f"sources/{case.id}/#{c.anchor}"}
+                        for c in t.citations
+                    ],
+                    "page_url": f"mechanisms/{t.data.mechanism}/#{case.id}",
+                }
+            )
     return rows
 
 
@@ -89,18 +98,35 @@ def case_rows(library: Library) -> list[dict]:
     for case in library.cases:
         d = case.data
         s = d.source
-        rows.append({
-            "case": case.id, "city": d.city, "city_en": d.city_en, "province": d.province,
-            "province_en": d.province_en, "level": d.level, "level_en": d.level_en, "parent": d.parent,
-            "source": {"file": f"cases/{case.id}/{s.file}", "sha256": s.sha256, "title": s.title, "author": s.author,
-                       "author_role": s.author_role, "outlet": s.outlet, "published": s.published,
-                       "edition": s.edition, "script": s.script, "notes": list(s.notes),
-                       "defects": [{"kind": x.kind, "lines": x.lines, "note": x.note} for x in s.defects]},
-            "n_values": len(case.values),
-            "n_mechanisms": len(case.tags),
-            "page_url": f"cases/{case.id}/",
-            "source_url": f"sources/{case.id}/",
-        })
+        rows.append(
+            {
+                "case": case.id,
+                "city": d.city,
+                "city_en": d.city_en,
+                "province": d.province,
+                "province_en": d.province_en,
+                "level": d.level,
+                "level_en": d.level_en,
+                "parent": d.parent,
+                "source": {
+                    "file": f"cases/{case.id}/{s.file}",
+                    "sha256": s.sha256,
+                    "title": s.title,
+                    "author": s.author,
+                    "author_role": s.author_role,
+                    "outlet": s.outlet,
+                    "published": s.published,
+                    "edition": s.edition,
+                    "script": s.script,
+                    "notes": list(s.notes),
+                    "defects": [{"kind": x.kind, "lines": x.lines, "note": x.note} for x in s.defects],
+                },
+                "n_values": len(case.values),
+                "n_mechanisms": len(case.tags),
+                "page_url": f"cases/{case.id}/",
+                "source_url": f"sources/{case.id}/",
+            }
+        )
     return rows
 
 
@@ -117,8 +143,12 @@ def csl_items(library: Library) -> list[dict]:
     items = []
     for case in library.cases:
         s = case.data.source
-        item = {"id": f"casebook-{case.id}", "type": _csl_type(s), "language": s.script,
-                "title": s.title or f"{case.data.city}城市基层党建材料（无标题）"}
+        item: dict[str, object] = {
+            "id": f"casebook-{case.id}",
+            "type": _csl_type(s),
+            "language": s.script,
+            "title": s.title or f"{case.data.city}城市基层党建材料（无标题）",
+        }
         if s.author:
             item["author"] = [{"literal": s.author}]
         if s.outlet:
@@ -128,7 +158,7 @@ def csl_items(library: Library) -> list[dict]:
             item["issued"] = {"date-parts": [parts]}
         if s.edition:
             item["section"] = s.edition
-        item["note"] = "存档于城市基层党建比较案例库 cases/{}/{}，SHA-256 {}".format(case.id, s.file, s.sha256)
+        item["note"] = f"存档于城市基层党建比较案例库 cases/{case.id}/{s.file}，SHA-256 {s.sha256}"
         items.append(item)
     return items
 

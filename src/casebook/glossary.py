@@ -24,7 +24,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .models import GlossaryTerm
 
 _TONE_MARKS = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -36,13 +40,15 @@ def is_han(ch: str) -> bool:
     return bool(_HAN.match(ch))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _strokes_table() -> dict:
     import json
     from importlib import util
     from pathlib import Path
 
     spec = util.find_spec("strokes")
+    if spec is None or spec.origin is None:
+        raise ImportError("the `strokes` package is not installed (it is a dependency in pyproject.toml)")
     data = Path(spec.origin).parent.parent / "data" / "strokeCount.json"
     return json.loads(data.read_text(encoding="utf-8"))
 
@@ -63,7 +69,7 @@ def pypinyin_reading(term: str) -> list[str]:
 def split_syllable(syllable: str) -> tuple[str, int]:
     """'zhǎng' -> ('zhang', 3); 'lǜ' -> ('lü', 4); neutral tone -> 5."""
     tone = 5
-    letters = []
+    letters: list[str] = []
     for ch in unicodedata.normalize("NFD", syllable.lower()):
         if ch in _TONE_MARKS:
             tone = _TONE_MARKS[ch]
@@ -98,7 +104,7 @@ def sort_key(term: str, syllables: list[str], strokes: dict[str, int] | None = N
     text = sort_text(term)
     m = re.match(r"\d+", text)
     if m:
-        return (0, int(m.group()), _chars_key(text[m.end():], syllables, strokes or {}))
+        return (0, int(m.group()), _chars_key(text[m.end() :], syllables, strokes or {}))
     return (1, 0, _chars_key(text, syllables, strokes or {}))
 
 
@@ -147,7 +153,7 @@ class Occurrence:
 class Entry:
     """A glossary term with everything computed about it."""
 
-    data: object  # models.GlossaryTerm
+    data: GlossaryTerm
     syllables: list[str]
     anchor: str
     key: tuple
@@ -202,8 +208,11 @@ class Matcher:
         pages are searched often."""
         from ahocorasick_rs import AhoCorasick, Implementation, MatchKind
 
-        return AhoCorasick(self.patterns, matchkind=MatchKind.LeftmostLongest,
-                           implementation=Implementation.DFA) if self.patterns else None
+        return (
+            AhoCorasick(self.patterns, matchkind=MatchKind.LeftmostLongest, implementation=Implementation.DFA)
+            if self.patterns
+            else None
+        )
 
     @cached_property
     def standard(self):

@@ -103,8 +103,11 @@ def page_inputs(route, library, case_digests: dict[str, str], names: str, render
     if kind in ("mechanism", "handout_mechanism"):
         m = library.mechanisms[key]
         related = set(m.related_indicators)
-        ids = [c.id for c in library.cases
-               if any(t.data.mechanism == key for t in c.tags) or any(v.data.indicator in related for v in c.values)]
+        ids = [
+            c.id
+            for c in library.cases
+            if any(t.data.mechanism == key for t in c.tags) or any(v.data.indicator in related for v in c.values)
+        ]
         return [names] + [case_digests[i + "/view"] for i in ids]
     if kind == "compare":
         ids = [c.id for c in library.cases if any(v.definition.group == key for v in c.values)]

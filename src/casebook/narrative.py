@@ -29,8 +29,31 @@ import nh3
 from . import cache
 from .routes import page_url, relative_url
 
-ALLOWED_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "em", "strong", "a", "blockquote", "code",
-                "pre", "table", "thead", "tbody", "tr", "th", "td", "hr", "br"}
+ALLOWED_TAGS = {
+    "p",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "em",
+    "strong",
+    "a",
+    "blockquote",
+    "code",
+    "pre",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "hr",
+    "br",
+}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"style"}, "td": {"style"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https"}
 # Site-internal links are kept in this form between sanitising and embedding: a site path, rewritten into a
@@ -96,9 +119,13 @@ class Narrative:
         else:
             self._sections = self._convert()
             if kept_at is not None:
-                cache.store_document(kept_at, {"sections": [list(s) for s in self._sections],
-                                               "links": [[x.target, x.site_path, x.anchor, x.line, x.column]
-                                                         for x in self.links]})
+                cache.store_document(
+                    kept_at,
+                    {
+                        "sections": [list(s) for s in self._sections],
+                        "links": [[x.target, x.site_path, x.anchor, x.line, x.column] for x in self.links],
+                    },
+                )
 
     # -- conversion ---------------------------------------------------------------------------------------
     def _filter(self, tag: str, attr: str, value: str) -> str | None:
@@ -117,9 +144,16 @@ class Narrative:
         return value
 
     def _sanitise(self, html: str, tags=ALLOWED_TAGS) -> str:
-        return nh3.clean(html, tags=tags, attributes=ALLOWED_ATTRIBUTES, attribute_filter=self._filter,
-                         url_schemes=URL_SCHEMES, link_rel=None, filter_style_properties={"text-align"},
-                         strip_comments=True)
+        return nh3.clean(
+            html,
+            tags=tags,
+            attributes=ALLOWED_ATTRIBUTES,
+            attribute_filter=self._filter,
+            url_schemes=URL_SCHEMES,
+            link_rel=None,
+            filter_style_properties={"text-align"},
+            strip_comments=True,
+        )
 
     def _convert(self) -> list[tuple[int, str, str]]:
         """[(heading level or 0, heading HTML, body HTML)]: the part before the first heading has level 0."""
@@ -128,8 +162,11 @@ class Narrative:
         for line in self.text.splitlines():
             m = _FENCE.match(line)
             if m:
-                fence = None if fence and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) else \
-                    (fence or m.group(1))
+                fence = (
+                    None
+                    if fence and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence)
+                    else (fence or m.group(1))
+                )
             h = _HEADING.match(line) if fence is None else None
             if h and len(h.group(1)) >= 2:
                 sections.append((len(h.group(1)), h.group(2), []))
@@ -200,8 +237,9 @@ _RAW_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])|<!--|<!\[CDATA\[|<!
 _ATTR_LIST = re.compile(r"\{\s*:?\s*(?:[#.][\w-]|[A-Za-z_][\w:-]*\s*=)[^}\n]*\}")
 _IMAGE = re.compile(r"!\[[^\]\n]*\]\s*[(\[]")
 # link targets: inline links, reference definitions and autolinks
-_TARGET = re.compile(r"\]\(\s*<?([^)>\n]*)|^[ ]{0,3}\[[^\]\n]+\]:\s*<?(\S*)|<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>",
-                     re.MULTILINE)
+_TARGET = re.compile(
+    r"\]\(\s*<?([^)>\n]*)|^[ ]{0,3}\[[^\]\n]+\]:\s*<?(\S*)|<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>", re.MULTILINE
+)
 
 
 def _masked(text: str) -> str:
@@ -214,7 +252,7 @@ def _masked(text: str) -> str:
         if fence is None and m:
             fence, start = m.group(1), offset
         elif fence is not None and m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
-            out[start:offset + len(line)] = [" " if c != "\n" else c for c in text[start:offset + len(line)]]
+            out[start : offset + len(line)] = [" " if c != "\n" else c for c in text[start : offset + len(line)]]
             fence = None
         offset += len(line)
     masked = "".join(out)
@@ -227,23 +265,44 @@ def forbidden(text: str) -> list[tuple[int, str, str]]:
     found = []
     for m in _RAW_TAG.finditer(plain):
         what = f"raw HTML <{m.group(1).lower()}>" if m.group(1) else "raw HTML (a comment or declaration)"
-        found.append((m.start(), f"{what} is not allowed",
-                      "write plain Markdown; HTML in a narrative is shown as text, never run"))
+        found.append(
+            (
+                m.start(),
+                f"{what} is not allowed",
+                "write plain Markdown; HTML in a narrative is shown as text, never run",
+            )
+        )
     for m in _ATTR_LIST.finditer(plain):
-        found.append((m.start(), "an attribute list {…} is not allowed",
-                      "remove it: ids, classes and attributes are set by the site, not by narratives"))
+        found.append(
+            (
+                m.start(),
+                "an attribute list {…} is not allowed",
+                "remove it: ids, classes and attributes are set by the site, not by narratives",
+            )
+        )
     for m in _IMAGE.finditer(plain):
-        found.append((m.start(), "an image is not allowed in a narrative",
-                      "remove it; images would be loaded from another host"))
+        found.append(
+            (m.start(), "an image is not allowed in a narrative", "remove it; images would be loaded from another host")
+        )
     for m in _TARGET.finditer(plain):
         k = next(i for i in (1, 2, 3) if m.group(i) is not None)
         # the target as a browser would read it: character references decoded, blanks and controls dropped
         target = re.sub(r"[\s\x00-\x1f\x7f]+", "", html.unescape(m.group(k)))
         scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):", target)
         if scheme and scheme.group(1).lower() not in URL_SCHEMES:
-            found.append((m.start(k), f"a '{scheme.group(1).lower()}:' link is not allowed",
-                          "link to a page of this site (e.g. baicheng.md) or to an http(s):// address"))
+            found.append(
+                (
+                    m.start(k),
+                    f"a '{scheme.group(1).lower()}:' link is not allowed",
+                    "link to a page of this site (e.g. baicheng.md) or to an http(s):// address",
+                )
+            )
     for m in re.finditer(r"^#[ \t]", plain, re.MULTILINE):
-        found.append((m.start(), "a first-level heading in the narrative",
-                      "the page title comes from case.yaml; start headings at '## '"))
+        found.append(
+            (
+                m.start(),
+                "a first-level heading in the narrative",
+                "the page title comes from case.yaml; start headings at '## '",
+            )
+        )
     return sorted(found)

@@ -20,10 +20,9 @@ in normalised text can be highlighted in the original.
 
 from __future__ import annotations
 
-from array import array
-
 import re
 import unicodedata
+from array import array
 from functools import lru_cache
 
 # A pinyin syllable: lower-case latin letters with at least one vowel, tone
@@ -33,8 +32,10 @@ _PINYIN_VOWELS = "aeiouüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _PINYIN = rf"[a-zü{_PINYIN_VOWELS[6:]}]*[{_PINYIN_VOWELS}][a-zü{_PINYIN_VOWELS[6:]}]*"
 PINYIN_ARTIFACT = re.compile(rf"(?<=[\u3400-\u9fff\uf900-\ufaff])\(({_PINYIN})\)")
 
-_WHITESPACE = set(" \t\r\n\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
-                  "\u2007\u2008\u2009\u200a\u200b\u2028\u2029\u202f\u205f\u3000\ufeff")
+_WHITESPACE = set(
+    " \t\r\n\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u200b\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
 
 
 @lru_cache(maxsize=1)
@@ -96,7 +97,7 @@ _TRANSLATE = _table()
 _NON_WHITESPACE = re.compile("[^" + "".join(sorted(_WHITESPACE)) + "]+")
 
 
-def normalize_with_map(text: str) -> tuple[str, "array[int]"]:
+def normalize_with_map(text: str) -> tuple[str, array[int]]:
     """Normalise ``text``; return it with a map from each output char to its input offset.
 
     Linear in the text, with the per-character work done by ``str.translate`` and one comprehension.
@@ -104,7 +105,7 @@ def normalize_with_map(text: str) -> tuple[str, "array[int]"]:
     pieces = []
     pos = 0
     for m in PINYIN_ARTIFACT.finditer(text):
-        pieces.append((pos, text[pos:m.start()]))
+        pieces.append((pos, text[pos : m.start()]))
         pos = m.end()
     pieces.append((pos, text[pos:]))
     out: list[str] = []

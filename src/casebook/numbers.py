@@ -33,18 +33,40 @@ QUALIFIER_LABELS = {
     "at_most": "以下",
 }
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG = {"万": 10_000, "亿": 100_000_000}
 _MEASURE = "个名人次项支家户条件处年届级位所座栋元间套岗亩米平天月周批期"
 
 _ARABIC = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)([余多](?=[万亿]))?(万|亿)?([余多])?(%)?")
-_CHINESE = re.compile(r"([零〇一二两三四五六七八九十百千万亿]+)(成|[余多](?=[" + _MEASURE + r"])|[余多]?(?=[" + _MEASURE + r"]))")
+_CHINESE = re.compile(
+    r"([零〇一二两三四五六七八九十百千万亿]+)(成|[余多](?=[" + _MEASURE + r"])|[余多]?(?=[" + _MEASURE + r"]))"
+)
 # A Chinese numeral right after a qualifier needs no measure word: 不足百万, 近千.
 _CHINESE_QUALIFIED = re.compile(r"(?:不足|不到|超过|不少于|近|约|逾)([零〇一二两三四五六七八九十百千万亿]+)")
-_BEFORE = (("不少于", "at_least"), ("超过", "at_least"), ("大约", "about"), ("约", "about"),
-           ("近", "about"), ("逾", "more_than"), ("不足", "less_than"), ("不到", "less_than"))
+_BEFORE = (
+    ("不少于", "at_least"),
+    ("超过", "at_least"),
+    ("大约", "about"),
+    ("约", "about"),
+    ("近", "about"),
+    ("逾", "more_than"),
+    ("不足", "less_than"),
+    ("不到", "less_than"),
+)
 _AFTER = re.compile(r"^[^\d,.;:、。!?“”\"()]{0,3}?(以上|以下)")
 
 
@@ -81,7 +103,7 @@ def chinese_to_int(s: str) -> int | None:
 
 
 def _qualifier_before(text: str, start: int) -> str | None:
-    head = text[max(0, start - 3):start]
+    head = text[max(0, start - 3) : start]
     for word, qualifier in _BEFORE:
         if head.endswith(word):
             return qualifier
@@ -89,7 +111,7 @@ def _qualifier_before(text: str, start: int) -> str | None:
 
 
 def _qualifier_after(text: str, end: int) -> str | None:
-    m = _AFTER.match(text[end:end + 6])
+    m = _AFTER.match(text[end : end + 6])
     if not m:
         return None
     return "at_least" if m.group(1) == "以上" else "at_most"
@@ -153,7 +175,8 @@ def format_value(value: int | float | Decimal) -> str:
     for size, word in ((Decimal(100_000_000), "亿"), (Decimal(10_000), "万")):
         if abs(d) >= size:
             scaled = (d / size).normalize()
-            if -scaled.as_tuple().exponent <= 2:
+            exponent = scaled.as_tuple().exponent  # an int for a finite number
+            if isinstance(exponent, int) and -exponent <= 2:
                 return f"{_plain(scaled)}{word}"
     return _plain(d)
 

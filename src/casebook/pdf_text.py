@@ -17,8 +17,11 @@ import re
 import unicodedata
 from pathlib import Path
 
-NOTO_CJK_FILES = [Path("/usr/share/fonts/opentype/noto") / f"Noto{style}CJK-{weight}.ttc"
-                  for style in ("Sans", "Serif") for weight in ("Regular", "Bold")]
+NOTO_CJK_FILES = [
+    Path("/usr/share/fonts/opentype/noto") / f"Noto{style}CJK-{weight}.ttc"
+    for style in ("Sans", "Serif")
+    for weight in ("Regular", "Bold")
+]
 RADICALS = range(0x2E80, 0x2FE0)  # CJK Radicals Supplement and Kangxi Radicals
 # Dashes whose glyph Noto CJK shares with a neighbour: Chromium writes the figure dash and the horizontal
 # bar where the page has the en dash (our "not reported" mark) and the em dash of a Chinese 破折号.
@@ -114,11 +117,14 @@ def write_cmap(data: str, mapping: dict[str, str]) -> str:
     body = []
     items = sorted(mapping.items(), key=lambda kv: (len(kv[0]), kv[0]))
     for i in range(0, len(items), 100):
-        chunk = items[i:i + 100]
-        body.append(f"{len(chunk)} beginbfchar\n" +
-                    "".join(f"<{src}> <{_utf16_hex(dst)}>\n" for src, dst in chunk) + "endbfchar\n")
+        chunk = items[i : i + 100]
+        body.append(
+            f"{len(chunk)} beginbfchar\n"
+            + "".join(f"<{src}> <{_utf16_hex(dst)}>\n" for src, dst in chunk)
+            + "endbfchar\n"
+        )
     head = re.split(r"\d+\s+begin(?:bfchar|bfrange)", data, maxsplit=1)[0]
-    tail = data[data.rindex("endcmap"):] if "endcmap" in data else "endcmap\n"
+    tail = data[data.rindex("endcmap") :] if "endcmap" in data else "endcmap\n"
     return head + "".join(body) + tail
 
 
@@ -168,7 +174,9 @@ def fix_text_layer(path: Path) -> int:
             cmap = parse_cmap(data)
             if not any(ch in folded for text in cmap.values() for ch in text):
                 continue
-            stream.set_data(write_cmap(data, {src: _fold(text, mapping) for src, text in cmap.items()}).encode("latin-1"))
+            stream.set_data(
+                write_cmap(data, {src: _fold(text, mapping) for src, text in cmap.items()}).encode("latin-1")
+            )
             changed += 1
     if changed:
         tmp = path.with_suffix(".tmp.pdf")

@@ -24,10 +24,10 @@ from . import __version__
 from .cache import jinja_bytecode_cache
 from .charts import bar_chart
 from .compare import Column, columns, tags_by_mechanism
-from .display import (DEFECT_ZH, FURNITURE_ZH, LEVEL_SCRIPT, QUALIFIER_EN, QUALIFIER_ZH, unit_text, value_text,
-                      when_text)
+from .display import DEFECT_ZH, FURNITURE_ZH, LEVEL_SCRIPT, QUALIFIER_EN, QUALIFIER_ZH, unit_text, value_text, when_text
 from .downloads import VALUE_COLUMNS, bibtex, csl_items
 from .library import CaseRecord, Library, ValueRecord
+from .models import IndicatorDef
 from .routes import EDITION_CASES_PER_VOLUME, Route, RouteTable
 from .source_view import BackRef, render_source
 
@@ -114,8 +114,8 @@ class CellView:
 @dataclass
 class ColumnView:
     key: str
-    definition: object
-    cells: dict
+    definition: IndicatorDef
+    cells: dict[str, CellView]  # case id -> cell
     n_cases: int
 
 
@@ -126,7 +126,7 @@ def value_rows(case: CaseRecord) -> list[ValueRow]:
 def edition_volumes(cases: list) -> list[list]:
     """The cases of each volume of the print edition, in library order; one volume for a small library."""
     size = EDITION_CASES_PER_VOLUME
-    return [cases[i:i + size] for i in range(0, len(cases), size)] or [[]]
+    return [cases[i : i + size] for i in range(0, len(cases), size)] or [[]]
 
 
 class Links:
@@ -140,8 +140,9 @@ class Links:
         try:
             return self.routes.href(self.route.uri, uri, anchor)
         except KeyError:
-            raise RenderError(f"templates/{self.route.template} ({self.route.uri}): a link to {uri}, "
-                              "which is not a page of this site") from None
+            raise RenderError(
+                f"templates/{self.route.template} ({self.route.uri}): a link to {uri}, which is not a page of this site"
+            ) from None
 
     def case(self, case_id: str, anchor: str | None = None) -> str:
         return self.to(f"cases/{case_id}.md", anchor)
@@ -174,6 +175,7 @@ class Links:
 
 
 # -- the renderer ---------------------------------------------------------------------------------------------
+
 
 class Renderer:
     """Renders the content HTML of any route of one library."""
@@ -225,7 +227,8 @@ class Renderer:
 
         try:
             html = self.env.get_template(route.template).render(
-                library=self.library, route=route, link=links, narrative=narrative, **context)
+                library=self.library, route=route, link=links, narrative=narrative, **context
+            )
         except jinja2.TemplateError as exc:
             raise RenderError(f"templates/{route.template} ({uri}): {exc}") from None
         html = finish(html)
@@ -243,8 +246,11 @@ class Renderer:
     def _home(self, route):
         tagged = {(c.id, t.data.mechanism): t for c in self.library.cases for t in c.tags}
         mechanism_list = [m for g in self.library.mechanism_groups for m in self.mechanisms_by_group.get(g.id, [])]
-        return {"tagged": tagged, "mechanism_list": mechanism_list,
-                "n_values": sum(len(c.values) for c in self.library.cases)}
+        return {
+            "tagged": tagged,
+            "mechanism_list": mechanism_list,
+            "n_values": sum(len(c.values) for c in self.library.cases),
+        }
 
     def _cases_index(self, route):
         return {"cases": self.library.cases}
@@ -259,10 +265,17 @@ class Renderer:
         refs = self._backrefs(case, links)
         cites = case.citations()
         original = render_source(case.source, cites, refs)
-        simplified = render_source(case.source, cites, refs, simplified=True, with_ids=False) \
-            if case.data.source.script == "zh-Hant" else None
-        return {"case": case, "original": Markup(original), "simplified": Markup(simplified) if simplified else None,
-                "n_cited": len(cites)}
+        simplified = (
+            render_source(case.source, cites, refs, simplified=True, with_ids=False)
+            if case.data.source.script == "zh-Hant"
+            else None
+        )
+        return {
+            "case": case,
+            "original": Markup(original),
+            "simplified": Markup(simplified) if simplified else None,
+            "n_cited": len(cites),
+        }
 
     def _backrefs(self, case: CaseRecord, links: Links) -> dict[str, list[BackRef]]:
         """Passage anchor -> links back to the values and mechanisms that cite it, from the source page."""
@@ -270,13 +283,15 @@ class Renderer:
         for v in case.values:
             if v.citation is None:
                 continue
-            label = f"{v.definition.name} {value_text(v.data.value, v.data.unit, v.data.qualifier)}" \
-                    f"{unit_text(v.data.unit)}"
+            label = (
+                f"{v.definition.name} {value_text(v.data.value, v.data.unit, v.data.qualifier)}{unit_text(v.data.unit)}"
+            )
             refs.setdefault(v.citation.anchor, []).append(BackRef(label, links.case(case.id, v.anchor)))
         for tag in case.tags:
             for c in tag.citations:
                 refs.setdefault(c.anchor, []).append(
-                    BackRef(f"机制：{tag.definition.name}", links.mechanism(tag.definition.id, case.id)))
+                    BackRef(f"机制：{tag.definition.name}", links.mechanism(tag.definition.id, case.id))
+                )
         return refs
 
     def _mechanisms_index(self, route):
@@ -288,7 +303,7 @@ class Renderer:
 
     def _mechanism(self, route):
         m = self.library.mechanisms[route.key]
-        indicator_rows = []
+        indicator_rows: list[tuple[IndicatorDef, ValueRow]] = []
         for key in m.related_indicators:
             col = self.columns.get(key)
             if col is None:
@@ -298,10 +313,15 @@ class Renderer:
                 if cell:
                     indicator_rows.extend((col.definition, ValueRow(v, case)) for v in cell.values)
         related = [self.library.mechanisms[r] for r in m.related_mechanisms if r in self.library.mechanisms]
-        terms = [e for e in self.library.glossary if m.id in e.data.mechanisms] if "glossary.md" in self.routes \
-            else []
-        return {"m": m, "entries": self.tags.get(m.id, []), "absent": self._absent(m),
-                "indicator_rows": indicator_rows, "related": related, "terms": terms}
+        terms = [e for e in self.library.glossary if m.id in e.data.mechanisms] if "glossary.md" in self.routes else []
+        return {
+            "m": m,
+            "entries": self.tags.get(m.id, []),
+            "absent": self._absent(m),
+            "indicator_rows": indicator_rows,
+            "related": related,
+            "terms": terms,
+        }
 
     def compare_view(self, cols_in: list, px: str = "") -> tuple[list, list]:
         """Comparison tables (chunked) and bar charts for some indicator columns."""
@@ -311,15 +331,23 @@ class Renderer:
             for cid, cell in col.cells.items():
                 view.cells[cid] = CellView([ValueRow(v, cell.case) for v in cell.values], cell.reasons)
             cols.append(view)
-        chunks = [cols[i:i + CHUNK] for i in range(0, len(cols), CHUNK)]
+        chunks = [cols[i : i + CHUNK] for i in range(0, len(cols), CHUNK)]
         charts = []
         for col in cols_in:
             if col.n_cases >= 2:
-                rows = [(cell.case.data.city + (f"（{v.data.scope}）" if len(cell.values) > 1 else ""), v)
-                        for cell in col.cells.values() for v in cell.values]
+                rows = [
+                    (cell.case.data.city + (f"（{v.data.scope}）" if len(cell.values) > 1 else ""), v)
+                    for cell in col.cells.values()
+                    for v in cell.values
+                ]
                 title = f"{col.definition.name}（{col.definition.unit}）"
-                charts.append((col.key, col.definition.name,
-                               Markup(bar_chart(title, rows, col.definition.unit, f"{px}svg-{col.key}"))))
+                charts.append(
+                    (
+                        col.key,
+                        col.definition.name,
+                        Markup(bar_chart(title, rows, col.definition.unit, f"{px}svg-{col.key}")),
+                    )
+                )
         return chunks, charts
 
     def _compare_index(self, route):
@@ -331,20 +359,27 @@ class Renderer:
         return {"group": g["group"], "chunks": chunks, "cases": self.library.cases, "charts": charts}
 
     def _downloads(self, route):
-        csl = {item["id"].removeprefix("casebook-"): json.dumps(item, ensure_ascii=False, indent=1)
-               for item in csl_items(self.library)}
-        return {"columns": VALUE_COLUMNS, "bib": bibtex(self.library), "csl": csl,
-                "n_values": sum(len(c.values) for c in self.library.cases),
-                "n_tags": sum(len(c.tags) for c in self.library.cases),
-                "n_cases": len(self.library.cases), "version": __version__, "code": highlight}
+        csl = {
+            item["id"].removeprefix("casebook-"): json.dumps(item, ensure_ascii=False, indent=1)
+            for item in csl_items(self.library)
+        }
+        return {
+            "columns": VALUE_COLUMNS,
+            "bib": bibtex(self.library),
+            "csl": csl,
+            "n_values": sum(len(c.values) for c in self.library.cases),
+            "n_tags": sum(len(c.tags) for c in self.library.cases),
+            "n_cases": len(self.library.cases),
+            "version": __version__,
+            "code": highlight,
+        }
 
     def _glossary(self, route):
         sections: dict[str, dict] = {}
         for e in self.library.glossary:
             sid = "sec-09" if e.section == "0–9" else f"sec-{e.section.lower()}"
             sections.setdefault(e.section, {"label": e.section, "id": sid, "entries": []})["entries"].append(e)
-        return {"sections": list(sections.values()), "cases": self.cases_by_id,
-                "mechanisms": self.library.mechanisms}
+        return {"sections": list(sections.values()), "cases": self.cases_by_id, "mechanisms": self.library.mechanisms}
 
     def _print_index(self, route):
         return {"mechanisms": list(self.library.mechanisms.values()), "volumes": self.volumes}
@@ -357,14 +392,24 @@ class Renderer:
         m = self.library.mechanisms[route.key]
         cols = [self.columns[k] for k in m.related_indicators if k in self.columns]
         chunks, charts = self.compare_view(cols)
-        return {"m": m, "entries": self.tags.get(m.id, []), "absent": self._absent(m), "chunks": chunks,
-                "charts": charts, "cases": self.library.cases}
+        return {
+            "m": m,
+            "entries": self.tags.get(m.id, []),
+            "absent": self._absent(m),
+            "chunks": chunks,
+            "charts": charts,
+            "cases": self.library.cases,
+        }
 
     def _edition(self, route):
         if len(self.volumes) > 1:  # the cover of a library printed in volumes
-            return {"volumes": self.volumes, "volume": None, "cases": self.library.cases,
-                    "mechanisms": list(self.library.mechanisms.values()),
-                    "n_values": sum(len(c.values) for c in self.library.cases)}
+            return {
+                "volumes": self.volumes,
+                "volume": None,
+                "cases": self.library.cases,
+                "mechanisms": list(self.library.mechanisms.values()),
+                "n_values": sum(len(c.values) for c in self.library.cases),
+            }
         return self._edition_part(self.library.cases, None)
 
     def _edition_volume(self, route):
@@ -379,18 +424,29 @@ class Renderer:
         for g in self.compare_groups:
             cols = g["columns"]
             if volume is not None:
-                cols = [Column(col.key, col.definition, {k: v for k, v in col.cells.items() if k in ids})
-                        for col in cols]
+                cols = [
+                    Column(col.key, col.definition, {k: v for k, v in col.cells.items() if k in ids}) for col in cols
+                ]
                 cols = [col for col in cols if col.cells]
             if not cols:
                 continue
             chunks, charts = self.compare_view(cols, px=f"g-{g['group'].id}-")
             compare.append({"group": g["group"], "chunks": chunks, "charts": charts})
-        tags = self.tags if volume is None else \
-            {m: [(c, t) for c, t in entries if c.id in ids] for m, entries in self.tags.items()}
-        return {"mechanisms": list(self.library.mechanisms.values()), "tags": tags, "compare": compare,
-                "rows": {c.id: value_rows(c) for c in cases}, "cases": cases, "volume": volume, "volumes": None,
-                "n_values": sum(len(c.values) for c in cases)}
+        tags = (
+            self.tags
+            if volume is None
+            else {m: [(c, t) for c, t in entries if c.id in ids] for m, entries in self.tags.items()}
+        )
+        return {
+            "mechanisms": list(self.library.mechanisms.values()),
+            "tags": tags,
+            "compare": compare,
+            "rows": {c.id: value_rows(c) for c in cases},
+            "cases": cases,
+            "volume": volume,
+            "volumes": None,
+            "n_values": sum(len(c.values) for c in cases),
+        }
 
 
 def highlight(code: str, language: str) -> Markup:
@@ -406,7 +462,7 @@ def highlight(code: str, language: str) -> Markup:
 # -- finishing: heading ids and permalinks ---------------------------------------------------------------------
 
 _ANY_ID = re.compile(r'\sid="([^"]*)"')
-_SLUG_HEADING = re.compile(r'<h([1-6]) data-slug>(.*?)</h\1>', re.DOTALL)
+_SLUG_HEADING = re.compile(r"<h([1-6]) data-slug>(.*?)</h\1>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -433,8 +489,10 @@ def finish(html: str) -> str:
     def repl(m: re.Match) -> str:
         level, inner = m.group(1), m.group(2)
         anchor = heading_ids([plain_text(inner)], taken)[0]
-        return (f'<h{level} id="{anchor}">{inner}<a class="headerlink" href="#{anchor}" '
-                f'title="Permanent link">&para;</a></h{level}>')
+        return (
+            f'<h{level} id="{anchor}">{inner}<a class="headerlink" href="#{anchor}" '
+            f'title="Permanent link">&para;</a></h{level}>'
+        )
 
     return _SLUG_HEADING.sub(repl, html)
 
@@ -445,9 +503,15 @@ _LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
 
 def toc_tokens(html: str) -> list[dict]:
     """The page's headings as Python-Markdown toc tokens (nested by level), for MkDocs' table of contents."""
-    flat = [{"level": int(m.group(1)), "id": m.group(2), "name": htmllib.escape(plain_text(m.group(3)).strip(),
-                                                                             quote=False), "children": []}
-            for m in _HEADING.finditer(html)]
+    flat: list[dict] = [
+        {
+            "level": int(m.group(1)),
+            "id": m.group(2),
+            "name": htmllib.escape(plain_text(m.group(3)).strip(), quote=False),
+            "children": [],
+        }
+        for m in _HEADING.finditer(html)
+    ]
     root: list[dict] = []
     stack: list[dict] = []
     for token in flat:

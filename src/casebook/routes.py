@@ -8,7 +8,6 @@ case ids alone (for ``check``, which does not build pages).
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass, field
 
 # The print edition is one page up to this many cases; a larger library gets volumes of this many cases each
@@ -25,13 +24,18 @@ DOCS_IN_NAV = {"methodology.md": "方法说明", "guide.md": "编辑指南"}
 NAV_CASES_LISTED_UP_TO = 30
 
 # The downloads published beside the pages (site path -> what it holds, for the downloads page).
-DOWNLOADS = ("downloads/indicators.csv", "downloads/indicators.json", "downloads/mechanisms.json",
-             "downloads/cases.json", "downloads/sources.csl.json", "downloads/sources.bib")
+DOWNLOADS = (
+    "downloads/indicators.csv",
+    "downloads/indicators.json",
+    "downloads/mechanisms.json",
+    "downloads/cases.json",
+    "downloads/sources.csl.json",
+    "downloads/sources.bib",
+)
 
 PRINT_KINDS = {"handout_case", "handout_mechanism", "edition", "edition_volume"}
 # Pages whose terms get glossary links and tooltips (reading pages about cases and mechanisms).
-ANNOTATED_KINDS = {"case", "source", "mechanism", "handout_case", "handout_mechanism", "edition",
-                   "edition_volume"}
+ANNOTATED_KINDS = {"case", "source", "mechanism", "handout_case", "handout_mechanism", "edition", "edition_volume"}
 
 
 def n_volumes(n_cases: int) -> int:
@@ -89,8 +93,15 @@ class Route:
 def page_uris(case_ids: list[str], group_ids: list[str], mechanism_ids: list[str], glossary: bool) -> set[str]:
     """Every generated page's uri, from ids alone (``check`` knows no more before the cases are loaded).
     ``group_ids``: indicator groups with at least one cited value. Equal to the route table's uris (tested)."""
-    pages = {"index.md", "cases/index.md", "mechanisms/index.md", "compare/index.md", "downloads.md",
-             "print/index.md", "print/edition.md"}
+    pages = {
+        "index.md",
+        "cases/index.md",
+        "mechanisms/index.md",
+        "compare/index.md",
+        "downloads.md",
+        "print/index.md",
+        "print/edition.md",
+    }
     if glossary:
         pages.add("glossary.md")
     for c in case_ids:
@@ -139,8 +150,13 @@ class RouteTable:
         self._add("print/edition.md", "城市基层党建比较案例库 · 全库印刷版", "edition", None, _PRINT_META)
         if volumes > 1:
             for k in range(1, volumes + 1):
-                self._add(f"print/edition-{k}.md", f"城市基层党建比较案例库 · 全库印刷版 · 第 {k} 册",
-                          "edition_volume", str(k), _PRINT_META)
+                self._add(
+                    f"print/edition-{k}.md",
+                    f"城市基层党建比较案例库 · 全库印刷版 · 第 {k} 册",
+                    "edition_volume",
+                    str(k),
+                    _PRINT_META,
+                )
         self.files = {name: name for name in DOWNLOADS}
         self._hrefs: dict[tuple[str, str], str] = {}
         self.docs = dict(DOCS_IN_NAV)
@@ -192,8 +208,10 @@ class RouteTable:
         return [
             {"首页": "index.md"},
             {"案例": ["cases/index.md"] + [{escape(c.data.city): f"cases/{c.id}.md"} for c in listed]},
-            {"机制": ["mechanisms/index.md"] + [{escape(g.name): by_group[g.id]} for g in lib.mechanism_groups
-                                               if g.id in by_group]},
+            {
+                "机制": ["mechanisms/index.md"]
+                + [{escape(g.name): by_group[g.id]} for g in lib.mechanism_groups if g.id in by_group]
+            },
             {"数据比较": ["compare/index.md"] + [{escape(g.name): f"compare/{g.id}.md"} for g in self.groups]},
             *([{"原始来源": [{escape(c.data.city): f"sources/{c.id}.md"} for c in listed]}] if listed else []),
             *([{"术语表": "glossary.md"}] if "glossary.md" in self.routes else []),

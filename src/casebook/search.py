@@ -39,8 +39,22 @@ def indexed_glob(site_dir: Path) -> str:
 
 
 def _command(site_dir: Path) -> list[str]:
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", BUNDLE,
-           "--root-selector", "article", "--force-language", "zh", "--silent", "--glob", indexed_glob(site_dir)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pagefind",
+        "--site",
+        str(site_dir),
+        "--output-subdir",
+        BUNDLE,
+        "--root-selector",
+        "article",
+        "--force-language",
+        "zh",
+        "--silent",
+        "--glob",
+        indexed_glob(site_dir),
+    ]
     for selector in EXCLUDED:
         cmd += ["--exclude-selectors", selector]
     return cmd
@@ -50,10 +64,12 @@ def _failure(bundle: Path, returncode: int, output: str) -> SearchIndexError | N
     if returncode == 0 and (bundle / "pagefind.js").exists():
         return None
     detail = output.strip().splitlines()[-5:]
-    return SearchIndexError("Pagefind could not index the site"
-                            + (":\n  " + "\n  ".join(detail) if detail else "")
-                            + "\n— install the pinned dependencies (`python3 tasks.py build` does) "
-                              "so that `pagefind[extended]` is present")
+    return SearchIndexError(
+        "Pagefind could not index the site"
+        + (":\n  " + "\n  ".join(detail) if detail else "")
+        + "\n— install the pinned dependencies (`python3 tasks.py build` does) "
+        "so that `pagefind[extended]` is present"
+    )
 
 
 def index_site(site_dir: Path) -> Path:
@@ -86,8 +102,7 @@ class BackgroundIndex:
         site_dir = Path(site_dir)
         bundle = site_dir / BUNDLE
         try:
-            process = subprocess.Popen(_command(site_dir), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                       text=True)
+            process = subprocess.Popen(_command(site_dir), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         except OSError as exc:  # pragma: no cover - a broken interpreter
             print(f"search index not written: could not run Pagefind: {exc}", file=sys.stderr)
             return

@@ -32,8 +32,10 @@ LINE_MAX = 300
 TEXT_MAX = 4000
 QUOTE_MAX = 1000
 
-_HAN = (r"\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-        r"\U00020000-\U0002a6df\U0002a700-\U0002ebef\U00030000-\U0003134f")
+_HAN = (
+    r"\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    r"\U00020000-\U0002a6df\U0002a700-\U0002ebef\U00030000-\U0003134f"
+)
 _LATIN = r"A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
 _DIGITS = r"0-9"
 # punctuation a name may contain (as in 街乡吹哨、部门报到, “红色物业”, Sub-districts (jiedao), 三长一员一民警)
@@ -121,8 +123,10 @@ def check_name(text: str) -> str:
         raise ShapeError("is empty", "write the name")
     bad = bad_name_chars(text)
     if bad:
-        raise ShapeError(f"contains characters a name may not contain: {_show(bad)}", "a name may contain "
-                         f"Chinese and Latin letters, digits, spaces and {' '.join(NAME_PUNCTUATION)}")
+        raise ShapeError(
+            f"contains characters a name may not contain: {_show(bad)}",
+            f"a name may contain Chinese and Latin letters, digits, spaces and {' '.join(NAME_PUNCTUATION)}",
+        )
     if text != text.strip():
         raise ShapeError("starts or ends with a space", "remove it")
     return text
@@ -132,8 +136,10 @@ def check_line(text: str) -> str:
     _length(text, LINE_MAX)
     bad = bad_line_chars(text)
     if bad:
-        raise ShapeError(f"contains characters that are not allowed here: {_show(bad)}", "write one line of "
-                         f"letters, digits, punctuation and {' '.join(LINE_SYMBOLS)} (no markup)")
+        raise ShapeError(
+            f"contains characters that are not allowed here: {_show(bad)}",
+            f"write one line of letters, digits, punctuation and {' '.join(LINE_SYMBOLS)} (no markup)",
+        )
     return text
 
 
@@ -141,8 +147,10 @@ def check_text(text: str) -> str:
     _length(text, TEXT_MAX)
     bad = bad_text_chars(text)
     if bad:
-        raise ShapeError(f"contains control or invisible formatting characters: {_show(bad)}", "delete them "
-                         "(they are often pasted along from web pages or word processors)")
+        raise ShapeError(
+            f"contains control or invisible formatting characters: {_show(bad)}",
+            "delete them (they are often pasted along from web pages or word processors)",
+        )
     return text
 
 
@@ -150,8 +158,9 @@ def check_quote(text: str) -> str:
     _length(text, QUOTE_MAX)
     bad = bad_text_chars(text, newlines=False)
     if bad:
-        raise ShapeError(f"contains control or invisible formatting characters: {_show(bad)}",
-                         "copy the passage again as plain text")
+        raise ShapeError(
+            f"contains control or invisible formatting characters: {_show(bad)}", "copy the passage again as plain text"
+        )
     return text
 
 
@@ -174,15 +183,19 @@ def check_pinyin(text: str) -> str:
     known = pinyin_syllables()
     unknown = [s for s in syllables if s not in known]
     if unknown:
-        raise ShapeError(f"{', '.join(repr(s) for s in unknown)}: not a Hanyu Pinyin syllable", "write each "
-                         "syllable in lower case with its tone mark, e.g. 'yī jiān tiāo' (ü as ü, not v)")
+        raise ShapeError(
+            f"{', '.join(repr(s) for s in unknown)}: not a Hanyu Pinyin syllable",
+            "write each syllable in lower case with its tone mark, e.g. 'yī jiān tiāo' (ü as ü, not v)",
+        )
     return text
 
 
 def check_file_name(text: str) -> str:
     if not FILE_NAME.fullmatch(text):
-        raise ShapeError(f"{text!r} is not a plain file name in the case folder", "name the archived text "
-                         "like source.txt (letters, digits, '-' or '_', ending in .txt; no folders, no '..')")
+        raise ShapeError(
+            f"{text!r} is not a plain file name in the case folder",
+            "name the archived text like source.txt (letters, digits, '-' or '_', ending in .txt; no folders, no '..')",
+        )
     return text
 
 
@@ -191,30 +204,38 @@ _UNIT = re.compile(f"[{_HAN}A-Za-z%‰²³/]{{1,8}}")
 
 def check_unit(text: str) -> str:
     if not _UNIT.fullmatch(text):
-        raise ShapeError(f"{text!r} is not a unit", "write the measure word or unit as the text does, e.g. 个, 名, "
-                         "万元, 平方米 or %, without the number")
+        raise ShapeError(
+            f"{text!r} is not a unit",
+            "write the measure word or unit as the text does, e.g. 个, 名, 万元, 平方米 or %, without the number",
+        )
     return text
 
 
 def check_year(year: int) -> int:
     if not FIRST_YEAR <= year <= last_year():
-        raise ShapeError(f"{year} is not a plausible year", f"give a year from {FIRST_YEAR} to {last_year()}, "
-                         "as the text states it")
+        raise ShapeError(
+            f"{year} is not a plausible year", f"give a year from {FIRST_YEAR} to {last_year()}, as the text states it"
+        )
     return year
 
 
-_NAME_PATTERN = f"^[{_NAME_CHARS}]+$".replace("\\U00020000-\\U0002a6df\\U0002a700-\\U0002ebef"
-                                              "\\U00030000-\\U0003134f", "")
+_NAME_PATTERN = f"^[{_NAME_CHARS}]+$".replace(
+    "\\U00020000-\\U0002a6df\\U0002a700-\\U0002ebef\\U00030000-\\U0003134f", ""
+)
 
-Name = Annotated[str, AfterValidator(check_name),
-                 Field(json_schema_extra={"pattern": _NAME_PATTERN, "maxLength": NAME_MAX})]
-Line = Annotated[str, AfterValidator(check_line),
-                 Field(json_schema_extra={"pattern": r"^[^<>`|$^\\\n\r\t]*$", "maxLength": LINE_MAX})]
+Name = Annotated[
+    str, AfterValidator(check_name), Field(json_schema_extra={"pattern": _NAME_PATTERN, "maxLength": NAME_MAX})
+]
+Line = Annotated[
+    str,
+    AfterValidator(check_line),
+    Field(json_schema_extra={"pattern": r"^[^<>`|$^\\\n\r\t]*$", "maxLength": LINE_MAX}),
+]
 Text = Annotated[str, AfterValidator(check_text), Field(json_schema_extra={"maxLength": TEXT_MAX})]
 Quote = Annotated[str, AfterValidator(check_quote), Field(json_schema_extra={"maxLength": QUOTE_MAX})]
-Pinyin = Annotated[str, AfterValidator(check_pinyin),
-                   Field(json_schema_extra={"pattern": r"^[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜêńňǹḿm̀ ]+$"})]
-FileName = Annotated[str, AfterValidator(check_file_name),
-                     Field(json_schema_extra={"pattern": FILE_NAME.pattern})]
+Pinyin = Annotated[
+    str, AfterValidator(check_pinyin), Field(json_schema_extra={"pattern": r"^[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜêńňǹḿm̀ ]+$"})
+]
+FileName = Annotated[str, AfterValidator(check_file_name), Field(json_schema_extra={"pattern": FILE_NAME.pattern})]
 Unit = Annotated[str, AfterValidator(check_unit), Field(json_schema_extra={"maxLength": 8})]
 Year = Annotated[int, AfterValidator(check_year), Field(json_schema_extra={"minimum": FIRST_YEAR})]

@@ -11,10 +11,9 @@ each paragraph handles both.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from .citations import Citation
 from html import escape
 
+from .citations import Citation
 from .display import FURNITURE_ZH
 from .normalize import PINYIN_ARTIFACT, to_simplified
 from .sources import Paragraph, SourceText
@@ -32,7 +31,7 @@ def _visible(text: str) -> list[bool] | None:
     for m in PINYIN_ARTIFACT.finditer(text):
         if keep is None:
             keep = [True] * len(text)
-        keep[m.start():m.end()] = [False] * (m.end() - m.start())
+        keep[m.start() : m.end()] = [False] * (m.end() - m.start())
     return keep
 
 
@@ -43,26 +42,36 @@ def _clean(raw: str, keep: list[bool] | None, a: int, b: int, simplified: bool) 
     return escape(text, quote=False)
 
 
-def render_paragraph(source: SourceText, p: Paragraph, cites: list[Citation],
-                     backrefs: dict[str, list[BackRef]], *, simplified: bool = False,
-                     with_ids: bool = True) -> str:
+def render_paragraph(
+    source: SourceText,
+    p: Paragraph,
+    cites: list[Citation],
+    backrefs: dict[str, list[BackRef]],
+    *,
+    simplified: bool = False,
+    with_ids: bool = True,
+) -> str:
     """One paragraph as HTML, with marks for the citations that touch it."""
-    raw = source.raw[p.start:p.end]
+    raw = source.raw[p.start : p.end]
     keep = _visible(raw)
     pid = f"p{p.number}" if with_ids else f"s{p.number}"
     head = f'<a class="para-no" href="#{pid}">¶{p.number}</a> '
     if p.kind != "body":
-        body = f'<span class="furniture-label">{FURNITURE_ZH[p.kind]}</span> ' + \
-               _clean(raw, keep, 0, len(raw), simplified)
+        body = f'<span class="furniture-label">{FURNITURE_ZH[p.kind]}</span> ' + _clean(
+            raw, keep, 0, len(raw), simplified
+        )
         return f'<p class="src-para src-furniture" id="{pid}">{head}{body}</p>'
 
     # Boundaries of elementary segments inside this paragraph (relative offsets).
-    spans = [(max(c.start, p.start) - p.start, min(c.end, p.end) - p.start, c) for c in cites
-             if c.start < p.end and c.end > p.start]
-    points = {0, len(raw)}
+    spans = [
+        (max(c.start, p.start) - p.start, min(c.end, p.end) - p.start, c)
+        for c in cites
+        if c.start < p.end and c.end > p.start
+    ]
+    cuts = {0, len(raw)}
     for a, b, _ in spans:
-        points.update((a, b))
-    points = sorted(points)
+        cuts.update((a, b))
+    points = sorted(cuts)
     out = []
     for a, b in zip(points, points[1:]):
         covering = [c for (sa, sb, c) in spans if sa <= a and sb >= b]
@@ -78,16 +87,24 @@ def render_paragraph(source: SourceText, p: Paragraph, cites: list[Citation],
         ending = [c for (_, sb, c) in spans if sb == b and c.end == p.start + b]
         if with_ids:
             for c in sorted(ending, key=lambda c: c.anchor):
-                links = " ".join(f'<a href="{escape(r.url)}">{escape(r.label, quote=False)}</a>'
-                                 for r in backrefs.get(c.anchor, []))
+                links = " ".join(
+                    f'<a href="{escape(r.url)}">{escape(r.label, quote=False)}</a>' for r in backrefs.get(c.anchor, [])
+                )
                 if links:
                     out.append(f'<span class="backrefs">↩ {links}</span>')
     return f'<p class="src-para" id="{pid}">{head}{"".join(out)}</p>'
 
 
-def render_source(source: SourceText, cites: list[Citation], backrefs: dict[str, list[BackRef]],
-                  simplified: bool = False, with_ids: bool = True) -> str:
+def render_source(
+    source: SourceText,
+    cites: list[Citation],
+    backrefs: dict[str, list[BackRef]],
+    simplified: bool = False,
+    with_ids: bool = True,
+) -> str:
     """All paragraphs of a source, one per line."""
-    parts = [render_paragraph(source, p, cites, backrefs, simplified=simplified, with_ids=with_ids)
-             for p in source.paragraphs]
+    parts = [
+        render_paragraph(source, p, cites, backrefs, simplified=simplified, with_ids=with_ids)
+        for p in source.paragraphs
+    ]
     return "\n".join(parts)
