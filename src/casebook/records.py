@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .citations import Citation
-from .models import Case, IndicatorDef, MechanismDef
+from .models import Case, Group, IndicatorDef, IndicatorValue, MechanismDef, MechanismTag
 from .narrative import Narrative
 from .sources import SourceText
+
+if TYPE_CHECKING:
+    from .glossary import Entry
 
 
 @dataclass
@@ -21,7 +24,7 @@ class ValueRecord:
 
     index: int  # position in case.yaml's indicators list
     anchor: str  # id of its row on the case page
-    data: Any  # models.IndicatorValue
+    data: IndicatorValue
     definition: IndicatorDef
     citation: Citation | None  # None for derived values
     inputs: list[ValueRecord] = field(default_factory=list)  # derived values' cited inputs
@@ -33,7 +36,7 @@ class TagRecord:
 
     index: int
     anchor: str  # id of the city's section on the mechanism page
-    data: Any  # models.MechanismTag
+    data: MechanismTag
     definition: MechanismDef
     citations: list[Citation]
 
@@ -67,12 +70,12 @@ class CaseRecord:
 @dataclass
 class Library:
     root: Path
-    groups: list[Any]
+    groups: list[Group]
     indicators: dict[str, IndicatorDef]
     cases: list[CaseRecord]
     mechanisms: dict[str, MechanismDef] = field(default_factory=dict)
-    mechanism_groups: list[Any] = field(default_factory=list)
-    glossary: list[Any] = field(default_factory=list)  # glossary.Entry, in dictionary order
+    mechanism_groups: list[Group] = field(default_factory=list)
+    glossary: list[Entry] = field(default_factory=list)  # in dictionary order
     # cases that loaded and the values they cite, counted even where the cases were not kept (`check`)
     n_cases: int = 0
     n_values: int = 0

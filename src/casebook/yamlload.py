@@ -145,11 +145,11 @@ class Loaded:
     """A loaded YAML document; positions of values and keys are looked up on demand."""
 
     data: Any
-    positions: Any = None
+    positions: _Positions
     #: where each key itself is written (for "unknown key" messages)
-    key_positions: Any = None
+    key_positions: _Positions
     #: YAML 1.1 surprises: a message for the schema to use if the value turns out to be the wrong type
-    surprises: Any = field(default_factory=dict)
+    surprises: _Surprises | dict[Path_, str] = field(default_factory=dict)
 
     def where(self, path: Path_) -> tuple[int, int]:
         """Line and column of ``path``, or of its nearest ancestor that has one."""
