@@ -168,7 +168,8 @@ def run_size(
     serve: bool = False,
     with_baseline: bool = True,
 ) -> dict:
-    lib = generate(n, work / f"lib{n}", root)
+    # the cases of the baseline commit, relabelled, on both sides: the same library whatever has been added since
+    lib = generate(n, work / f"lib{n}", root, cases_root=baseline_src)
     # without the cache (casebook.cache): every YAML file parsed, every library answer computed
     # `check` is cheap, so it always counts the fastest of at least three runs
     check_cold = measure(

@@ -21,7 +21,10 @@ def real_cases(root: Path = ROOT) -> list[Path]:
     return sorted(p for p in (root / "cases").iterdir() if (p / "case.yaml").exists())
 
 
-def generate(n: int, dest: Path, root: Path = ROOT) -> Path:
+def generate(n: int, dest: Path, root: Path = ROOT, cases_root: Path | None = None) -> Path:
+    """A library of ``n`` cases at ``dest``: the project parts of ``root`` and relabelled copies of the cases of
+    ``cases_root`` (default ``root``; the benchmark takes them from the baseline commit, so that both sides build
+    the same library whatever cases have been added since)."""
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
@@ -31,7 +34,7 @@ def generate(n: int, dest: Path, root: Path = ROOT) -> Path:
             shutil.copytree(src, dest / name)
         elif src.exists():
             shutil.copy2(src, dest / name)
-    bases = real_cases(root)
+    bases = real_cases(cases_root or root)
     (dest / "cases").mkdir()
     for k in range(n):
         base = bases[k % len(bases)]

@@ -19,6 +19,13 @@ if "CASEBOOK_CACHE_DIR" not in os.environ:
     os.environ["CASEBOOK_CACHE_DIR"] = tempfile.mkdtemp(prefix="casebook-cache-")
 # Every case folder of the library, whatever the editors have added: no test names the cases it expects.
 CASE_IDS = sorted(p.name for p in (ROOT / "cases").iterdir() if (p / "case.yaml").is_file())
+
+
+def unused_slug(base: str) -> str:
+    """A case id no case of the library has: tests that add a case must not collide with one an editor added."""
+    return next(s for s in (base, *(f"{base}-{k}" for k in range(2, 100))) if s not in CASE_IDS)
+
+
 # A missing browser is a failure, never a silent skip (`python3 tasks.py test` installs Chromium and Noto CJK
 # when it can, and says how otherwise). Only CASEBOOK_SKIP_BROWSER=1 skips the browser tests, and not in CI.
 REQUIRED = (

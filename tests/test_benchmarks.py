@@ -37,10 +37,11 @@ def test_baseline_is_the_markdown_the_baseline_commit_writes(tmp_path):
         head = subprocess.run(["git", "-C", str(tree), "rev-parse", "HEAD"], capture_output=True, text=True)
         assert head.stdout.startswith(BASELINE_COMMIT)
         base = make_baseline(7, tmp_path / "base7", tree)
+        # our side of the benchmark: today's code on the same cases (those of the baseline commit)
+        build = SiteBuild.prepare(generate(7, tmp_path / "lib7", cases_root=tree))
     finally:
         remove_worktree(tree)
     exported = {p.relative_to(base / "docs").as_posix() for p in (base / "docs").rglob("*") if p.is_file()}
-    build = SiteBuild.prepare(generate(7, tmp_path / "lib7"))
     assert set(build.routes.routes) | set(build.files) <= exported
     text = (base / "mkdocs.yml").read_text(encoding="utf-8")
     assert "hooks:" not in text and "nav:" in text

@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CASE_IDS, ROOT, copy_project
+from conftest import CASE_IDS, ROOT, copy_project, unused_slug
 
 from casebook.cli import main
 from casebook.placeholders import MARK, NARRATIVE_PLACEHOLDERS, VALUE_PLACEHOLDERS
 
 FICTIONAL = Path(__file__).parent / "fixtures" / "fictional_city" / "source.txt"
+SLUG = unused_slug("ceshi")  # the fictional case's id, unless an editor's case already has it
 EDITOR_CASE = Path(__file__).parent / "fixtures" / "editor_case"
 
 
@@ -33,7 +34,8 @@ def scratch(tmp_path) -> Path:
     return copy_project(tmp_path / "project")
 
 
-def new_case(capsys, project: Path, slug: str = "ceshi", source: Path | None = FICTIONAL) -> Path:
+def new_case(capsys, project: Path, slug: str | None = None, source: Path | None = FICTIONAL) -> Path:
+    slug = slug or SLUG
     args = ["--root", project, "new", slug] + (["--source", source] if source else [])
     code, out, err = run(capsys, *args)
     assert code == 0, err
@@ -46,13 +48,13 @@ def new_case(capsys, project: Path, slug: str = "ceshi", source: Path | None = F
 def test_new_archives_the_source_unchanged_and_records_its_checksum(scratch, capsys):
     import hashlib
 
-    code, out, err = run(capsys, "--root", scratch, "new", "ceshi", "--source", FICTIONAL)
+    code, out, err = run(capsys, "--root", scratch, "new", SLUG, "--source", FICTIONAL)
     assert code == 0, err
-    folder = scratch / "cases" / "ceshi"
+    folder = scratch / "cases" / SLUG
     assert (folder / "source.txt").read_bytes() == FICTIONAL.read_bytes()
     digest = hashlib.sha256(FICTIONAL.read_bytes()).hexdigest()
     assert f'sha256: "{digest}"' in (folder / "case.yaml").read_text(encoding="utf-8")
-    assert "created cases/ceshi/case.yaml" in out and "casebook cite ceshi" in out
+    assert f"created cases/{SLUG}/case.yaml" in out and f"casebook cite {SLUG}" in out
 
 
 def test_new_refuses_a_bad_id_and_an_existing_case_and_changes_nothing(scratch, capsys):
@@ -90,7 +92,7 @@ def test_check_names_every_placeholder_of_a_fresh_scaffold_and_nothing_else(scra
     assert code == 1, out
     reported = set()
     for line in err.splitlines()[:-1]:
-        m = re.match(r"cases/ceshi/(case\.yaml|case\.md):(\d+):\d+: (.*)", line)
+        m = re.match(rf"cases/{SLUG}/(case\.yaml|case\.md):(\d+):\d+: (.*)", line)
         assert m, f"only the new case has problems: {line}"
         assert MARK in m.group(3), f"a fresh scaffold's only problems are its placeholders: {line}"
         reported.add((m.group(1), int(m.group(2))))
@@ -121,7 +123,7 @@ def test_a_placeholder_left_in_a_finished_case_fails_check(scratch, capsys):
 
 def test_cite_works_on_a_fresh_scaffold_and_asks_for_the_scope(scratch, capsys):
     new_case(capsys, scratch)
-    code, out, err = run(capsys, "--root", scratch, "cite", "ceshi", "416")
+    code, out, err = run(capsys, "--root", scratch, "cite", SLUG, "416")
     assert code == 0
     assert err == "", "a new case's placeholders are check's business, not cite's"
     assert "value: 416" in out and 'quote: "全市共划分网格416个"' in out
@@ -138,7 +140,7 @@ def test_cite_proposes_the_scope_of_the_case_level(scratch, capsys, level, scope
         re.sub(r"^level: \S+", f"level: {level}", path.read_text(encoding="utf-8"), count=1, flags=re.MULTILINE),
         encoding="utf-8",
     )
-    code, out, _ = run(capsys, "--root", scratch, "cite", "ceshi", "350")
+    code, out, _ = run(capsys, "--root", scratch, "cite", SLUG, "350")
     assert code == 0
     assert re.search(rf"^    scope: {scope} +# the whole {level}", out, re.MULTILINE), out
 
@@ -154,7 +156,7 @@ def test_cite_has_a_scope_for_every_level_the_schema_allows():
 
 def test_cite_leaves_out_the_lines_marked_as_furniture(scratch, capsys):
     folder = new_case(capsys, scratch)
-    code, out, _ = run(capsys, "--root", scratch, "cite", "ceshi", "31")  # the byline's 09:31
+    code, out, _ = run(capsys, "--root", scratch, "cite", SLUG, "31")  # the byline's 09:31
     assert code == 0 and "# ¶2" in out
     path = folder / "case.yaml"
     path.write_text(
@@ -163,27 +165,27 @@ def test_cite_leaves_out_the_lines_marked_as_furniture(scratch, capsys):
         ),
         encoding="utf-8",
     )
-    code, out, err = run(capsys, "--root", scratch, "cite", "ceshi", "31")
+    code, out, err = run(capsys, "--root", scratch, "cite", SLUG, "31")
     assert code == 1 and out == ""
-    assert "'31' does not occur in the text of cases/ceshi/source.txt" in err
+    assert f"'31' does not occur in the text of cases/{SLUG}/source.txt" in err
 
 
 def test_cite_still_searches_when_case_yaml_does_not_parse(scratch, capsys):
     folder = new_case(capsys, scratch)
-    (folder / "case.yaml").write_text("id: ceshi\nsource: [\n", encoding="utf-8")
-    code, out, err = run(capsys, "--root", scratch, "cite", "ceshi", "416")
+    (folder / "case.yaml").write_text(f"id: {SLUG}\nsource: [\n", encoding="utf-8")
+    code, out, err = run(capsys, "--root", scratch, "cite", SLUG, "416")
     assert code == 0 and "全市共划分网格416个" in out
-    assert re.search(r"cases/ceshi/case\.yaml:\d+:\d+: invalid YAML", err), err
-    assert "no line of cases/ceshi/source.txt is left out as furniture" in err
+    assert re.search(rf"cases/{SLUG}/case\.yaml:\d+:\d+: invalid YAML", err), err
+    assert f"no line of cases/{SLUG}/source.txt is left out as furniture" in err
 
 
 def test_cite_without_a_source_or_case_says_what_to_do(scratch, capsys):
-    new_case(capsys, scratch, "ceshi", source=None)
-    code, out, err = run(capsys, "--root", scratch, "cite", "ceshi", "416")
+    new_case(capsys, scratch, SLUG, source=None)
+    code, out, err = run(capsys, "--root", scratch, "cite", SLUG, "416")
     assert code == 1 and out == ""
     assert (
-        "cases/ceshi/source.txt:1:1: source.txt is missing — save the source text, unchanged, as "
-        "cases/ceshi/source.txt" in err
+        f"cases/{SLUG}/source.txt:1:1: source.txt is missing — save the source text, unchanged, as "
+        f"cases/{SLUG}/source.txt" in err
     )
     misspelt = CASE_IDS[0][:-1] + ("x" if CASE_IDS[0][-1] != "x" else "y")
     code, _, err = run(capsys, "--root", scratch, "cite", misspelt, "1")
@@ -222,8 +224,8 @@ def test_coverage_of_every_case_and_of_a_case_that_does_not_load(scratch, capsys
     code, out, _ = run(capsys, "--root", ROOT, "coverage")
     assert code == 0 and len(re.findall(r"^# ", out, re.MULTILINE)) == len(CASE_IDS)
     new_case(capsys, scratch)
-    code, _, err = run(capsys, "--root", scratch, "coverage", "ceshi")
-    assert code == 1 and "cases/ceshi cannot be loaded yet; fix these first" in err and MARK in err
+    code, _, err = run(capsys, "--root", scratch, "coverage", SLUG)
+    assert code == 1 and f"cases/{SLUG} cannot be loaded yet; fix these first" in err and MARK in err
     code, _, err = run(capsys, "--root", scratch, "coverage", "nosuchcase")
     assert code == 1 and "no case 'nosuchcase'" in err
 

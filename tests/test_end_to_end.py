@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import CASE_IDS, copy_project, run_build
+from conftest import CASE_IDS, copy_project, run_build, unused_slug
 
 from casebook.cli import main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "fictional_city"
-SLUG = "ceshi"
+SLUG = unused_slug("ceshi")  # unless an editor's case already has that id
 
 # The editor's decisions for this source: the number to cite, the indicator it is, and the scope when the passage
 # covers less than the whole city (None: keep the scope cite proposes from the case's level).
