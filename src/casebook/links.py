@@ -16,16 +16,7 @@ from pathlib import Path
 
 from .narrative import Link, _masked, resolve
 from .problems import Problem
-
-# Files the site publishes besides pages, which a narrative may link to.
-DOWNLOADS = (
-    "downloads/indicators.csv",
-    "downloads/indicators.json",
-    "downloads/mechanisms.json",
-    "downloads/cases.json",
-    "downloads/sources.csl.json",
-    "downloads/sources.bib",
-)
+from .routes import DOWNLOADS  # the files the site publishes besides pages, which a narrative may link to
 
 
 @lru_cache(maxsize=1)
