@@ -23,8 +23,8 @@ def real_cases(root: Path = ROOT) -> list[Path]:
 
 def generate(n: int, dest: Path, root: Path = ROOT, cases_root: Path | None = None) -> Path:
     """A library of ``n`` cases at ``dest``: the project parts of ``root`` and relabelled copies of the cases of
-    ``cases_root`` (default ``root``; the benchmark takes them from the baseline commit, so that both sides build
-    the same library whatever cases have been added since)."""
+    ``cases_root`` (default ``root``; the benchmark takes the baseline commit's set of cases, so that both sides
+    build the same pages whatever cases have been added since), each as ``root`` has it now."""
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
@@ -34,7 +34,12 @@ def generate(n: int, dest: Path, root: Path = ROOT, cases_root: Path | None = No
             shutil.copytree(src, dest / name)
         elif src.exists():
             shutil.copy2(src, dest / name)
-    bases = real_cases(cases_root or root)
+    # the case set of ``cases_root``, each case as ``root`` has it now if it still has it: today's checker may
+    # require corrections (e.g. a qualifier re-coded) that the baseline commit's copy lacks
+    bases = [
+        root / "cases" / p.name if (root / "cases" / p.name / "case.yaml").exists() else p
+        for p in real_cases(cases_root or root)
+    ]
     (dest / "cases").mkdir()
     for k in range(n):
         base = bases[k % len(bases)]

@@ -25,7 +25,8 @@ def mentions(text):
         ("组建“铁老汉”“红二团”等各类志愿服务队300余支", [(300, "more_than", False)]),
         ("50%以上社区设置物业服务窗口", [(50, "at_least", True)]),
         ("平均面積達到1600平方米以上", [(1600, "at_least", False)]),
-        ("大專以上學歷超過87%", [(87, "at_least", True)]),
+        ("大專以上學歷超過87%", [(87, "more_than", True)]),
+        ("各社區平均辦公、為民服務及黨建工作經費超過30萬元", [(300000, "more_than", False)]),
         ("人均工资每年提高3800多元", [(3800, "more_than", False)]),
         ("從過去的不足千家增加到8280多家", [(1000, "less_than", False), (8280, "more_than", False)]),
         ("社區黨組織服務群眾專項經費年平均達10.5萬元", [(105000, "exact", False)]),
@@ -36,6 +37,19 @@ def mentions(text):
         ("城市人口由過去的不足百萬增加到161.5萬", [(1_000_000, "less_than", False), (1_615_000, "exact", False)]),
         ("“一肩挑”比例达\n\n100%", [(100, "exact", True)]),
         ("40岁以下占74.7%", [(40, "at_most", False), (Decimal("74.7"), "exact", True)]),
+        # 逾 is "more than" like 超过; 不少于 and 以上 include the number (at least)
+        ("逾百人参加", [(100, "more_than", False)]),
+        ("每年不少于12次", [(12, "at_least", False)]),
+        # projections: 预计 / 计划 / 目标 before the number, in the same clause
+        ("预计每月增加财政投入4300万元", [(43_000_000, "projected", False)]),
+        ("计划新建党群服务中心20个", [(20, "projected", False)]),
+        ("目标覆盖率达到95%", [(95, "projected", True)]),
+        ("以为民服务为目标,建成站点12个", [(12, "exact", False)]),
+        # 近千 is about 1000; 数十 / 数百 / 几十 state no value
+        ("近千名党员参加", [(1000, "about", False)]),
+        ("数十个社区", []),
+        ("数百名志愿者和数万户居民", []),
+        ("几十个小区", []),
     ],
 )
 def test_reads_value_multiplier_and_qualifier(text, expected):

@@ -23,7 +23,12 @@ VALUE_W = 170
 
 
 def bar_chart(title: str, rows: list[tuple[str, ValueRecord]], unit: str, chart_id: str) -> str:
-    """``rows``: (city label, ValueRecord). Approximate and derived values are hatched."""
+    """``rows``: (city label, ValueRecord). Approximate and derived values are hatched.
+
+    Projections (qualifier ``projected``: 预计/计划/目标) are not facts and are not drawn; the chart's description
+    names the ones it leaves out."""
+    left_out = [(label, v) for label, v in rows if v.data.qualifier == "projected"]
+    rows = [(label, v) for label, v in rows if v.data.qualifier != "projected"]
     if not rows:
         return ""
     top = max(float(v.data.value) for _, v in rows) or 1.0
@@ -35,6 +40,12 @@ def bar_chart(title: str, rows: list[tuple[str, ValueRecord]], unit: str, chart_
         f'aria-labelledby="{escape(chart_id)}-title">',
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
     ]
+    if left_out:
+        named = "；".join(
+            f"{label}：{value_text(v.data.value, v.data.unit, v.data.qualifier)}{unit_text(v.data.unit)}"
+            for label, v in left_out
+        )
+        parts.append(f"<desc>预计值不是实际数，未绘入本图：{escape(named)}</desc>")
     for i, (label, v) in enumerate(rows):
         d = v.data
         y = GAP + i * (BAR_H + GAP)

@@ -96,7 +96,7 @@ def _clip(text: str, limit: int = 60) -> str:
 
 def describe(mention: Mention) -> str:
     suffix = "%" if mention.percent else ""
-    q = QUALIFIER_LABELS[mention.qualifier]
+    q = mention.word or QUALIFIER_LABELS[mention.qualifier]
     return f"{format_value(mention.value)}{suffix}" + (f" ({mention.qualifier} {q})" if q else "")
 
 
@@ -122,7 +122,7 @@ def check_value(
         return False
     if not any(m.qualifier == value.qualifier for m in same):
         m = same[0]
-        word = QUALIFIER_LABELS[m.qualifier] or "no qualifier"
+        word = m.word or QUALIFIER_LABELS[m.qualifier] or "no qualifier"
         problems.append(
             Problem(
                 path,

@@ -65,7 +65,9 @@ def _value_reasons(v: ValueRecord) -> list[str]:
     reasons = []
     if d.derived is not None:
         reasons.append("推算值，来源未直接陈述")
-    if d.qualifier != "exact":
+    if d.qualifier == "projected":
+        reasons.append(f"预计值，不是已实现的数（{value_text(d.value, d.unit, d.qualifier)}{unit_text(d.unit)}）")
+    elif d.qualifier != "exact":
         reasons.append(f"约数（{value_text(d.value, d.unit, d.qualifier)}{unit_text(d.unit)}）")
     return reasons
 

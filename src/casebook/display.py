@@ -14,6 +14,7 @@ QUALIFIER_ZH = {
     "at_least": "以上（不少于）",
     "less_than": "不足",
     "at_most": "以下（不超过）",
+    "projected": "预计（测算或计划，非实际）",
 }
 
 QUALIFIER_EN = {
@@ -23,6 +24,7 @@ QUALIFIER_EN = {
     "at_least": "at least",
     "less_than": "less than",
     "at_most": "at most",
+    "projected": "projected / planned",
 }
 
 FURNITURE_ZH = {"page_furniture": "版面信息", "caption": "图片说明", "boilerplate": "网页模板文字"}
@@ -42,12 +44,14 @@ LEVEL_SCRIPT = {"zh-Hans": "简体", "zh-Hant": "繁体"}
 
 
 def value_text(value, unit: str, qualifier: str) -> str:
-    """The value as a reader sees it: 2600余, 约70%, 1600以上, 不足100万."""
+    """The value as a reader sees it: 2600余, 超过87%, 约70%, 1600以上, 不足100万, 预计4300万."""
     number = format_value(value)
     pct = "%" if unit.strip() == "%" else ""
     core = f"{number}{pct}"
     if qualifier == "more_than":
-        return f"{number}余{pct}"
+        return f"超过{core}" if pct else f"{number}余"  # 87余% is not written; 超过87% is
+    if qualifier == "projected":
+        return f"预计{core}"
     if qualifier == "about":
         return f"约{core}"
     if qualifier == "at_least":

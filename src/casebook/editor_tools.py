@@ -54,7 +54,7 @@ indicators:                    # one item per cited value; paste what `casebook 
   - indicator: {todo_en}               # key from data/indicators.yaml
     value: 0                   # the number (3.7万 -> 37000, 98.9% -> 98.9)
     unit: 个                   # measure word; "%" for percentages
-    qualifier: exact           # exact | more_than (余/多) | about (近/约) | at_least (以上/超过) | less_than | at_most
+    qualifier: exact           # exact | more_than (余/多/超过) | about (近/约) | at_least (以上/不少于) | less_than (不足) | at_most | projected (预计/计划/目标)
     period: 未注明年份          # or `year: 2020` when the text states the year
     scope: {todo}               # what the value covers, e.g. 全市 (the whole city), 城区, 某某区
     quote: {todo}               # verbatim passage of source.txt that states the value, unique in it
