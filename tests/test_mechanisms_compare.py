@@ -10,8 +10,10 @@ from collections import Counter
 
 import yaml
 
-from conftest import run_build
+from conftest import ROOT, run_build
 from htmlutil import page
+
+from casebook.downloads import site_url
 
 
 def test_taxonomy_is_used_and_every_tag_is_quoted(library):
@@ -113,6 +115,13 @@ def test_downloads_have_one_row_per_cited_value_and_tag(site, library):
         item = by_id[f"casebook-{case.id}"]
         assert ("container-title" in item) == bool(case.data.source.outlet)
         assert ("issued" in item) == bool(case.data.source.published)
+        assert ("title" in item) == bool(case.data.source.title)  # an untitled text gets no made-up title
+    # links start with data/site.yaml's site_url (absolute once it is set: tests/test_citations_export.py)
+    base = site_url(ROOT)
+    assert all(r["page_url"].startswith(base + "cases/") for r in rows)
+    assert all(r["source_url"].startswith(base + "sources/") for r in rows if r["source_url"])
+    assert all(m["page_url"].startswith(base + "mechanisms/") for m in mech)
+    assert all(c["page_url"] == f"{base}cases/{c['case']}/" for c in cases)
 
 
 def test_a_sixth_case_appears_everywhere_without_code_change(project, tmp_path):

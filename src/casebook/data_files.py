@@ -7,16 +7,17 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from .models import Group, IndicatorDef, IndicatorsFile, MechanismDef, MechanismsFile, Policy
+from .models import Group, IndicatorDef, IndicatorsFile, MechanismDef, MechanismsFile, Policy, SiteFile
 from .problems import Problem, did_you_mean
 from .reporter import Reporter
 from .wording import pydantic_problems
-from .yamlload import Loaded, load_yaml
+from .yamlload import Loaded, load_yaml, read_text
 
 INDICATORS_FILE = Path("data") / "indicators.yaml"
 MECHANISMS_FILE = Path("data") / "mechanisms.yaml"
 GLOSSARY_FILE = Path("data") / "glossary.yaml"
 POLICY_FILE = Path("data") / "policy.yaml"
+SITE_FILE = Path("data") / "site.yaml"
 
 
 def read_data_file(
@@ -112,3 +113,21 @@ def load_policy(root: Path, problems: list[Problem]) -> Policy | None:
     policy = read[0]
     assert isinstance(policy, Policy)
     return policy
+
+
+def load_site(root: Path, problems: list[Problem]) -> str:
+    """The published site's address from data/site.yaml, ending in ``/``; ``""`` when the project has no such
+    file or it sets none (links are then site-relative)."""
+    path = root / SITE_FILE
+    if not path.exists() and not path.is_symlink():
+        return ""
+    text = read_text(path, problems, root)
+    if text is None or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
+        return ""  # comments only: no address set
+    read = read_data_file(root, SITE_FILE, SiteFile, problems)
+    if read is None:
+        return ""
+    site = read[0]
+    assert isinstance(site, SiteFile)
+    url = site.site_url or ""
+    return url if not url or url.endswith("/") else url + "/"

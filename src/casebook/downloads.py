@@ -1,6 +1,12 @@
 """Data downloads built with the site: CSV/JSON of cited values, mechanisms, case metadata, citations.
 
-URLs are site-relative (the site has no fixed host), e.g. ``cases/karamay/#v-grid_party_orgs``.
+Links are absolute, e.g. ``https://…/cases/karamay/#v-grid_party_orgs``, so that they still lead somewhere
+once a file is saved: the address is data/site.yaml's ``site_url``, the one place it is set (:func:`site_url`).
+A project without one (a test library with only the other data files) gets site-relative links, as before.
+
+Citations (CSL-JSON, BibTeX) hold only what the text states: no title, author, outlet or date is made up;
+the type follows the outlet (:func:`source_kind`); every author is written as a literal name (never split
+into family and given names, which would be a guess for Chinese names); every BibTeX value is escaped.
 """
 
 from __future__ import annotations
@@ -8,9 +14,31 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from pathlib import Path
 
+from .data_files import load_site
 from .display import value_text
 from .library import Library
+
+LIBRARY_TITLE = "城市基层党建比较案例库"
+
+
+def site_url(root: Path) -> str:
+    """data/site.yaml's address for the project at ``root`` (see :func:`casebook.data_files.load_site`); a
+    ValueError naming the file and line if it is not an http(s) address. The build takes it from the loaded
+    library (``Library.site_url``), and `check` reports the same problem there."""
+    problems: list = []
+    url = load_site(Path(root), problems)
+    if problems:
+        raise ValueError("; ".join(p.format(Path(root)) for p in problems))
+    return url
+
+
+def page_urls(base: str, case_id: str) -> tuple[str, str]:
+    """Absolute addresses (with ``base``, a :func:`site_url`) of a case's page and of its source page."""
+    return f"{base}cases/{case_id}/", f"{base}sources/{case_id}/"
+
 
 VALUE_COLUMNS = [
     ("case", "案例 id（文件夹名）"),
@@ -20,7 +48,7 @@ VALUE_COLUMNS = [
     ("indicator_name_en", "指标英文名"),
     ("value", "数值（已按万、亿、成换算）"),
     ("unit", "单位"),
-    ("qualifier", "限定词：exact / more_than / about / at_least / less_than / at_most"),
+    ("qualifier", "限定词：exact / more_than / about / at_least / less_than / at_most / projected（预计值）"),
     ("value_text", "按来源写法显示的数值"),
     ("year", "年份（来源写明时）"),
     ("period", "时段（来源写法）"),
@@ -29,12 +57,13 @@ VALUE_COLUMNS = [
     ("formula", "推算公式（仅推算值）"),
     ("quote", "原文引文（推算值为空）"),
     ("paragraph", "原文段落编号 ¶（推算值为其输入的段落）"),
-    ("page_url", "案例页上该数值的位置（站内相对地址）"),
-    ("source_url", "原文页上高亮段落的位置（站内相对地址）"),
+    ("page_url", "案例页上该数值的位置（完整网址）"),
+    ("source_url", "原文页上高亮段落的位置（完整网址）"),
 ]
 
 
 def value_rows(library: Library) -> list[dict]:
+    base = library.site_url
     rows = []
     for case in library.cases:
         for v in case.values:
@@ -63,14 +92,15 @@ def value_rows(library: Library) -> list[dict]:
                     "formula": d.derived.formula if d.derived else None,
                     "quote": d.quote,
                     "paragraph": ";".join(paras),
-                    "page_url": f"cases/{case.id}/#{v.anchor}",
-                    "source_url": f"sources/{case.id}/#{c.anchor}" if c else None,
+                    "page_url": f"{base}cases/{case.id}/#{v.anchor}",
+                    "source_url": f"{base}sources/{case.id}/#{c.anchor}" if c else None,
                 }
             )
     return rows
 
 
 def mechanism_rows(library: Library) -> list[dict]:
+    base = library.site_url
     rows = []
     for case in library.cases:
         for t in case.tags:
@@ -84,16 +114,21 @@ def mechanism_rows(library: Library) -> list[dict]:
                     "local_name": t.data.local_name,
                     "summary": t.data.summary,
                     "quotes": [
-                        {"text": c.quote, "paragraph": c.paragraph, "source_url": f"sources/{case.id}/#{c.anchor}"}
+                        {
+                            "text": c.quote,
+                            "paragraph": c.paragraph,
+                            "source_url": f"{base}sources/{case.id}/#{c.anchor}",
+                        }
                         for c in t.citations
                     ],
-                    "page_url": f"mechanisms/{t.data.mechanism}/#{case.id}",
+                    "page_url": f"{base}mechanisms/{t.data.mechanism}/#{case.id}",
                 }
             )
     return rows
 
 
 def case_rows(library: Library) -> list[dict]:
+    base = library.site_url
     rows = []
     for case in library.cases:
         d = case.data
@@ -123,62 +158,130 @@ def case_rows(library: Library) -> list[dict]:
                 },
                 "n_values": len(case.values),
                 "n_mechanisms": len(case.tags),
-                "page_url": f"cases/{case.id}/",
-                "source_url": f"sources/{case.id}/",
+                "page_url": f"{base}cases/{case.id}/",
+                "source_url": f"{base}sources/{case.id}/",
             }
         )
     return rows
 
 
-def _csl_type(s) -> str:
-    if s.outlet and ("报" in s.outlet and "网" not in s.outlet):
-        return "article-newspaper"
-    if s.outlet:
-        return "webpage" if "网" in s.outlet else "article"
-    return "manuscript"
+# What an outlet's name says it is: a web site (网/網, e.g. 人民網-中國共產黨新聞網), a newspaper (报/報,
+# e.g. 中国城市报), a magazine. A newspaper's web site (人民日报网) is a web site. An outlet none of these
+# words name stays a document of that outlet; a text that names no outlet is a manuscript (nothing says it
+# was published, nor that it was not).
+_OUTLET_KINDS = (
+    (("网", "網"), "webpage"),
+    (("报", "報"), "article-newspaper"),
+    (("杂志", "雜誌", "期刊"), "article-magazine"),
+)
+
+
+def source_kind(s) -> str:
+    """The CSL type of a source, from what the text states about where it appeared."""
+    if not s.outlet:
+        return "manuscript"
+    for words, kind in _OUTLET_KINDS:
+        if any(w in s.outlet for w in words):
+            return kind
+    return "document"
+
+
+def _date_parts(published: str) -> list[int]:
+    """``2019-09-03 09:10`` -> [2019, 9, 3]; the model allows ``YYYY``, ``YYYY-MM`` and ``YYYY-MM-DD[ hh:mm]``."""
+    return [int(x) for x in published[:10].split("-")]
+
+
+def _archive_note(case, base: str) -> str:
+    s = case.data.source
+    source_page = page_urls(base, case.id)[1]
+    return f"存档于{LIBRARY_TITLE}：{source_page}（cases/{case.id}/{s.file}，SHA-256 {s.sha256}）"
 
 
 def csl_items(library: Library) -> list[dict]:
-    """CSL-JSON for each archived source; only what the text states."""
+    """CSL-JSON for each archived source; only what the text states (an untitled text has no title)."""
+    base = library.site_url
     items = []
     for case in library.cases:
         s = case.data.source
-        item: dict[str, object] = {
-            "id": f"casebook-{case.id}",
-            "type": _csl_type(s),
-            "language": s.script,
-            "title": s.title or f"{case.data.city}城市基层党建材料（无标题）",
-        }
+        kind = source_kind(s)
+        item: dict[str, object] = {"id": f"casebook-{case.id}", "type": kind, "language": s.script}
+        if s.title:
+            item["title"] = s.title
         if s.author:
-            item["author"] = [{"literal": s.author}]
+            item["author"] = [{"literal": s.author}]  # a body (中共白城市委组织部) or a person, as written
         if s.outlet:
             item["container-title"] = s.outlet
         if s.published:
-            parts = [int(x) for x in s.published[:10].split("-")]
-            item["issued"] = {"date-parts": [parts]}
+            item["issued"] = {"date-parts": [_date_parts(s.published)]}
         if s.edition:
             item["section"] = s.edition
-        item["note"] = f"存档于城市基层党建比较案例库 cases/{case.id}/{s.file}，SHA-256 {s.sha256}"
+        item["archive"] = LIBRARY_TITLE
+        item["archive_location"] = f"cases/{case.id}/{s.file}"
+        item["note"] = _archive_note(case, base)
         items.append(item)
     return items
 
 
+# BibTeX's special characters, written as LaTeX commands with balanced braces only: BibTeX counts every
+# brace, escaped or not, so ``\{`` would still unbalance an entry; ``%`` would start a comment in LaTeX.
+_BIBTEX_ESCAPES = {
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "%": r"\%",
+    "#": r"\#",
+    "&": r"\&",
+    "$": r"\$",
+    "_": r"\_",
+    "^": r"\textasciicircum{}",
+    "~": r"\textasciitilde{}",
+}
+_BIBTEX_SPECIAL = re.compile("[" + re.escape("".join(_BIBTEX_ESCAPES)) + "]")
+
+
+def bibtex_escape(text: str) -> str:
+    """A value safe inside ``{…}`` of a BibTeX field: special characters escaped, whitespace runs (line
+    breaks and control characters included) made one space, so no value can end an entry or start another."""
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    return _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX_ESCAPES[m.group()], text)
+
+
+def bibtex_type(s) -> str:
+    """The BibTeX entry type: @article for a newspaper or magazine piece, @unpublished for a text that names
+    no outlet but has an author and a title (the fields that type requires), @misc for anything else (a web
+    page, with the site as ``howpublished``; an untitled or unsigned text)."""
+    kind = source_kind(s)
+    if kind in ("article-newspaper", "article-magazine"):
+        return "article"
+    if kind == "manuscript" and s.title and s.author:
+        return "unpublished"
+    return "misc"
+
+
 def bibtex(library: Library) -> dict[str, str]:
     """BibTeX entry per case id; unknown fields are left out, never guessed."""
+    base = library.site_url
     out = {}
     for case in library.cases:
         s = case.data.source
-        fields = [("title", "{" + (s.title or f"{case.data.city}城市基层党建材料（无标题）") + "}")]
+        kind = bibtex_type(s)
+        fields: list[tuple[str, str]] = []
         if s.author:
-            fields.append(("author", "{" + s.author + "}"))
+            fields.append(("author", "{" + bibtex_escape(s.author) + "}"))  # one name, as written, never split
+        if s.title:
+            fields.append(("title", "{" + bibtex_escape(s.title) + "}"))  # its case as written
         if s.outlet:
-            fields.append(("journal" if _csl_type(s) == "article-newspaper" else "howpublished", s.outlet))
+            fields.append(("journal" if kind == "article" else "howpublished", bibtex_escape(s.outlet)))
+        if kind == "article" and source_kind(s) == "article-newspaper":
+            fields.append(("entrysubtype", "newspaper"))  # biblatex's newspaper article
         if s.published:
-            fields.append(("year", s.published[:4]))
-            fields.append(("date", s.published[:10]))
-        fields.append(("note", f"存档：cases/{case.id}/{s.file}，SHA-256 {s.sha256[:16]}…"))
-        kind = "article" if _csl_type(s) == "article-newspaper" else "misc"
-        body = ",\n".join(f"  {k} = {{{v}}}" if not v.startswith("{") else f"  {k} = {v}" for k, v in fields)
+            parts = _date_parts(s.published)
+            fields.append(("year", str(parts[0])))
+            fields.append(("date", "-".join(f"{p:02d}" for p in parts)))
+        # the page or section (第30版…) in the note: BibTeX's ``edition`` is a book's edition, a different thing
+        note = (s.edition + "；" if s.edition else "") + _archive_note(case, base)
+        fields.append(("note", bibtex_escape(note)))
+        body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields)
         out[case.id] = f"@{kind}{{casebook-{case.id},\n{body}\n}}"
     return out
 

@@ -28,6 +28,7 @@ from .data_files import (
     load_indicators,
     load_mechanisms,
     load_policy,
+    load_site,
 )
 from .glossary_data import glossary_forms, load_glossary, term_occurrences
 from .links import CaseLinks, case_links, check_links, docs_pages, narrative_links
@@ -105,6 +106,7 @@ def load_library(
     groups, indicators = load_indicators(root, problems)
     mechanism_groups, mechanisms = load_mechanisms(root, indicators, problems)
     context = CaseContext(indicators, mechanisms, load_policy(root, problems))
+    site = load_site(root, problems)
     problems.extend(symlinks_under(root, PUBLISHED_FOLDERS))
     folders = case_folders(root, problems)
     jobs = jobs or os.cpu_count() or 1
@@ -157,6 +159,7 @@ def load_library(
         glossary,
         n_cases=len(ok),
         n_values=sum(item.n_values for item in ok),
+        site_url=site,
     ), problems
 
 

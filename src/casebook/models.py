@@ -26,7 +26,7 @@ Formula = Annotated[
 ]
 FormulaName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 MAX_VALUE = 1e13  # larger numbers are typing mistakes (the largest sums in the sources are in 亿元)
-Qualifier = Literal["exact", "more_than", "about", "at_least", "less_than", "at_most"]
+Qualifier = Literal["exact", "more_than", "about", "at_least", "less_than", "at_most", "projected"]
 
 
 class _Strict(BaseModel):
@@ -111,7 +111,8 @@ class IndicatorValue(_Strict):
     ) = Field(description="the number as a plain number: 3.7万 -> 37000, 98.9% -> 98.9")
     unit: Unit = Field(description="unit as written, one of the indicator's units, e.g. 个, 名, 元, %, 平方米")
     qualifier: Qualifier = Field(
-        description="exact; more_than (余/多); about (近/约); at_least (以上/超过); less_than (不足); at_most (以下)"
+        description="exact; more_than (余/多/超过/逾); about (近/约); at_least (以上/不少于); less_than (不足/不到); "
+        "at_most (以下); projected (预计/计划/目标: an estimate or plan, not a reported fact)"
     )
     year: Year | None = Field(None, description="year the value refers to, if the text states it")
     period: Line | None = Field(None, description="period as the text states it, e.g. 今年以来, 2018年以来, 累计")
@@ -238,3 +239,19 @@ class Policy(_Strict):
         ge=1, le=1000, description="values a case cites from its source, derived values not counted"
     )
     min_tags: int = Field(ge=1, le=100, description="mechanisms a case reports, each with at least one verbatim quote")
+
+
+SiteUrl = Annotated[
+    str,
+    Field(
+        pattern=r"^https?://[^\s<>\"'`#?]+$",
+        description="the published site's address, e.g. https://example.org/casebook/ (http or https, no query)",
+    ),
+]
+
+
+class SiteFile(_Strict):
+    """data/site.yaml: the published site's address, the one place it is set. Downloads and each case page's
+    引用本案例 block write absolute links with it; without it (null) they are site-relative."""
+
+    site_url: SiteUrl | None = None

@@ -79,6 +79,7 @@ class Library:
     # cases that loaded and the values they cite, counted even where the cases were not kept (`check`)
     n_cases: int = 0
     n_values: int = 0
+    site_url: str = ""  # data/site.yaml's address, ending in '/'; "" for site-relative links
 
     def case(self, case_id: str) -> CaseRecord:
         return next(c for c in self.cases if c.id == case_id)

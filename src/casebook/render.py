@@ -25,7 +25,7 @@ from .cache import jinja_bytecode_cache
 from .charts import bar_chart
 from .compare import Column, columns, tags_by_mechanism
 from .display import DEFECT_ZH, FURNITURE_ZH, LEVEL_SCRIPT, QUALIFIER_EN, QUALIFIER_ZH, unit_text, value_text, when_text
-from .downloads import VALUE_COLUMNS, bibtex, csl_items
+from .downloads import LIBRARY_TITLE, VALUE_COLUMNS, bibtex, csl_items
 from .library import CaseRecord, Library, ValueRecord
 from .models import IndicatorDef
 from .routes import EDITION_CASES_PER_VOLUME, Route, RouteTable
@@ -257,7 +257,26 @@ class Renderer:
 
     def _case(self, route):
         case = self.cases_by_id[route.key]
-        return {"case": case, "rows": value_rows(case)}
+        return {"case": case, "rows": value_rows(case), "cite": self.citation(case)}
+
+    @cached_property
+    def site_url(self) -> str:
+        """data/site.yaml's site_url (``""`` when a project has none): the one place the site's address is set."""
+        return self.library.site_url
+
+    def citation(self, case: CaseRecord) -> dict:
+        """What a case page's 引用本案例 block shows: the page's and its source's permanent absolute addresses
+        (their site paths when the project sets no site_url), the library version and the source citation."""
+        page = self.routes.url_of(f"cases/{case.id}.md")
+        source = self.routes.url_of(f"sources/{case.id}.md")
+        return {
+            "url": self.site_url + page if self.site_url else page,
+            "source_url": self.site_url + source if self.site_url else source,
+            "absolute": bool(self.site_url),
+            "library": LIBRARY_TITLE,
+            "version": __version__,
+            "source": source_citation(case),
+        }
 
     def _source(self, route):
         case = self.cases_by_id[route.key]
@@ -447,6 +466,19 @@ class Renderer:
             "volumes": None,
             "n_values": sum(len(c.values) for c in cases),
         }
+
+
+def source_citation(case: CaseRecord) -> str:
+    """The archived source cited from what its text states, in the order author, title, outlet (and page or
+    section), date as written; an untitled text is said to be untitled, never given a title."""
+    s = case.data.source
+    parts = [s.author] if s.author else []
+    parts.append(f"《{s.title}》" if s.title else "（原文无标题）" if s.author else "（原文无标题，未署名）")
+    if s.outlet or s.edition:
+        parts.append(" ".join(x for x in (s.outlet, s.edition) if x))
+    if s.published:
+        parts.append(s.published)
+    return "，".join(parts)
 
 
 def highlight(code: str, language: str) -> Markup:

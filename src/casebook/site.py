@@ -99,7 +99,8 @@ class SiteBuild:
         if memory is not None:
             templates = sorted(p for p in (root / "templates").rglob("*") if p.is_file())
             data = [
-                root / "data" / name for name in ("indicators.yaml", "mechanisms.yaml", "glossary.yaml", "policy.yaml")
+                root / "data" / name
+                for name in ("indicators.yaml", "mechanisms.yaml", "glossary.yaml", "policy.yaml", "site.yaml")
             ]
             build._global = digest(files_digest(templates + data), str(directory_urls))
             build._names = digest(*(f"{c.id}\t{c.data.city}\t{c.data.city_en}" for c in library.cases))

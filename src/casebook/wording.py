@@ -134,6 +134,7 @@ def _pattern_hint(loc) -> str:
         "id": "use lower-case latin letters, digits and '-', e.g. karamay",
         "indicator": "use the indicator's key from data/indicators.yaml",
         "lines": "a line number or a range such as '23-29'",
+        "site_url": "an http(s) address such as https://example.org/casebook/, or null",
     }.get(name, "see the schema for the expected form")
 
 
