@@ -56,3 +56,9 @@ def test_seed_sources_are_archived_byte_identical(seeds):
         data = (case.folder / case.data.source.file).read_bytes()
         seed = next(SEEDS.glob(prefix + "*.txt"))
         assert hashlib.sha256(seed.read_bytes()).hexdigest() == hashlib.sha256(data).hexdigest(), case_id
+
+
+def test_seed_sources_keep_their_scripts(seeds):
+    """Two seed sources are in Traditional script (Baicheng's, Ordos's): the library must keep handling both."""
+    scripts = {case_id: case.data.source.script for case_id, case in seeds.items()}
+    assert sorted(k for k, v in scripts.items() if v == "zh-Hant") == ["baicheng", "ordos"]
