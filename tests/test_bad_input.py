@@ -20,6 +20,7 @@ from conftest import copy_project, run_build, run_check
 FIXTURE = Path(__file__).parent / "fixtures" / "editor_case"
 CASE = "cases/fixture/case.yaml"
 NARR = "cases/fixture/case.md"
+URBAN = "    scope:\n      level: subset\n      place: 测试市\n      part: 城区"  # the grids value's scope
 
 
 def base(tmp_path: Path) -> Path:
@@ -65,8 +66,8 @@ def m_alias(p):
     line = edit(
         p,
         CASE,
-        "    unit: 个\n    qualifier: exact\n    period: 未注明年份\n    scope: 城区",
-        "    unit: *u\n    qualifier: exact\n    period: 未注明年份\n    scope: 城区",
+        "    unit: 个\n    qualifier: exact\n    period:\n      kind: not_stated",
+        "    unit: *u\n    qualifier: exact\n    period:\n      kind: not_stated",
     )
     return rf"{CASE}:{line}:11: YAML alias '\*u' is not allowed"
 
@@ -127,14 +128,41 @@ def m_list_expected(p):
 
 def m_missing_field(p):
     item = line_of(p, CASE, "  - indicator: grids")
-    edit(p, CASE, "    scope: 城区\n    quote: 将城区", "    quote: 将城区")
+    edit(p, CASE, URBAN + "\n    quote: 将城区", "    quote: 将城区")
     return rf"{CASE}:{item}:5: missing required field 'scope' — add `scope:` to this item"
 
 
 def m_missing_year_and_period(p):
-    item = line_of(p, CASE, "  - indicator: grids")
-    edit(p, CASE, "    period: 未注明年份\n    scope: 城区", "    scope: 城区")
-    return rf"{CASE}:{item}:5: indicators\.2: give `year:` or `period:`"
+    line = edit(p, CASE, "      kind: not_stated\n" + URBAN, "      kind: year\n" + URBAN)
+    return rf"{CASE}:{line}:7: indicators\.2\.period: a period of kind year needs `year:`"
+
+
+def m_range_backwards(p):
+    line = edit(
+        p, CASE, "      kind: not_stated\n" + URBAN, "      kind: range\n      year: 2020\n      end: 2018\n" + URBAN
+    )
+    return rf"{CASE}:{line}:7: indicators\.2\.period: a range needs `end:`, a year not before `year:`"
+
+
+def m_scope_level_misfiled(p):
+    line = edit(
+        p,
+        CASE,
+        "      level: city\n      place: 测试市\n      part: 城市社区",
+        "      level: subset\n      place: 测试市\n      part: 城市社区",
+    )
+    return (
+        rf"{CASE}:{line}:14: indicator 'communities' counts .*, at scope level city or district; this value's "
+        rf"scope is subset — file the value under an indicator that counts what it counts"
+    )
+
+
+def m_period_wording_not_in_source(p):
+    line = (
+        edit(p, CASE, "      kind: not_stated\n" + URBAN, "      kind: not_stated\n      wording: 去年以来\n" + URBAN)
+        + 1
+    )
+    return rf"{CASE}:{line}:16: period wording '去年以来' does not occur in the source — copy the source's own words"
 
 
 def m_unknown_key(p):
@@ -243,8 +271,10 @@ def m_furniture_past_end(p):
 def m_duplicate_value(p):
     item = line_of(p, CASE, "  - indicator: premises_renovated")
     edit(p, CASE, "  - indicator: premises_renovated", "  - indicator: grids")
-    edit(p, CASE, "    scope: 全市\n    quote: 改扩建", "    scope: 城区\n    quote: 改扩建")
-    return rf"{CASE}:{item}:5: indicator 'grids' with scope '城区' is already cited at item 3"
+    edit(
+        p, CASE, "    scope:\n      level: city\n      place: 测试市\n    quote: 改扩建", URBAN + "\n    quote: 改扩建"
+    )
+    return rf"{CASE}:{item}:5: indicator 'grids' with scope '测试市，部分范围：城区' is already cited at item 3"
 
 
 def m_derived_wrong(p):
@@ -253,7 +283,7 @@ def m_derived_wrong(p):
         CASE,
         "mechanisms:\n",
         "  - indicator: workers_per_community\n    value: 12\n    unit: 名\n"
-        "    qualifier: about\n    year: 2020\n    scope: 城区\n    derived:\n"
+        "    qualifier: about\n    period: {kind: year, year: 2020}\n    scope: {level: city, place: 测试市}\n    derived:\n"
         '      formula: "grids / communities"\n      inputs: {grids: grids, communities: communities}\n'
         "mechanisms:\n",
     )

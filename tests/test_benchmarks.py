@@ -12,6 +12,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from generate import generate  # noqa: E402
 
+# Pages and downloads added after the baseline commit: the baseline cannot have them (one page and its two
+# files among hundreds of pages do not change what the benchmark measures).
+ADDED_SINCE_BASELINE = {"codebook.md", "downloads/codebook.csv", "downloads/codebook.json", "downloads/mechanisms.csv"}
+
 
 def test_generated_library_passes_check(tmp_path):
     lib = generate(12, tmp_path / "lib12")
@@ -42,7 +46,7 @@ def test_baseline_is_the_markdown_the_baseline_commit_writes(tmp_path):
     finally:
         remove_worktree(tree)
     exported = {p.relative_to(base / "docs").as_posix() for p in (base / "docs").rglob("*") if p.is_file()}
-    assert set(build.routes.routes) | set(build.files) <= exported
+    assert (set(build.routes.routes) | set(build.files)) - ADDED_SINCE_BASELINE <= exported
     text = (base / "mkdocs.yml").read_text(encoding="utf-8")
     assert "hooks:" not in text and "nav:" in text
     page = (base / "docs" / "cases" / "karamay.md").read_text(encoding="utf-8")

@@ -153,11 +153,17 @@ def test_archived_sources_match_recorded_checksums(library):
         assert hashlib.sha256(data).hexdigest() == case.data.source.sha256, case.id
 
 
+def _value_block(text: str, start: str, quote: str) -> str:
+    """The lines of one value from its ``start`` line (e.g. its qualifier) to its quote line."""
+    end = text.index(quote) + len(quote)
+    return text[text.rindex(start, 0, end) : end]
+
+
 def test_chaoguo_coded_at_least_fails(project, tmp_path):
     """超过 is more than (>), not at least (≥): an item coded at_least for 超过87% is refused."""
     path = project / "cases/ordos/case.yaml"
     text = path.read_text(encoding="utf-8")
-    old = "    qualifier: more_than\n    period: 目前（年份未注明）\n    scope: 全市社区党组织书记\n    quote: 大專以上學歷超過87%"
+    old = _value_block(text, "    qualifier: more_than", "    quote: 大專以上學歷超過87%")
     _mutate(project, "ordos", old, old.replace("more_than", "at_least"))
     value_line = _value_line_after(text, _line_of(text, "大專以上學歷超過87%"))
     err = _assert_fails(
@@ -173,7 +179,7 @@ def test_projection_coded_exact_fails(project, tmp_path):
     """预计 makes a projection: coding it as an exact (reported) figure is refused."""
     path = project / "cases/yanbian/case.yaml"
     text = path.read_text(encoding="utf-8")
-    old = "    qualifier: projected\n    period: 每月\n    scope: 全州\n    quote: 预计每月增加财政投入4300万元"
+    old = _value_block(text, "    qualifier: projected", "    quote: 预计每月增加财政投入4300万元")
     _mutate(project, "yanbian", old, old.replace("projected", "exact"))
     value_line = _value_line_after(text, _line_of(text, "quote: 预计每月增加财政投入4300万元"))
     err = _assert_fails(

@@ -127,31 +127,42 @@ def test_cite_works_on_a_fresh_scaffold_and_asks_for_the_scope(scratch, capsys):
     assert code == 0
     assert err == "", "a new case's placeholders are check's business, not cite's"
     assert "value: 416" in out and 'quote: "全市共划分网格416个"' in out
-    assert re.search(r"scope: 待填写 +# .*set `level:`", out), out
+    assert re.search(r"^      place: 待填写 +# .*set `city:`", out, re.MULTILINE), out
 
 
-@pytest.mark.parametrize(
-    "level, scope", [("地级市", "全市"), ("县级市", "全市"), ("自治州", "全州"), ("市辖区", "全区"), ("盟", "全盟")]
-)
-def test_cite_proposes_the_scope_of_the_case_level(scratch, capsys, level, scope):
+def test_cite_proposes_the_whole_city_as_scope_once_the_city_is_written(scratch, capsys):
     folder = new_case(capsys, scratch)
     path = folder / "case.yaml"
     path.write_text(
-        re.sub(r"^level: \S+", f"level: {level}", path.read_text(encoding="utf-8"), count=1, flags=re.MULTILINE),
+        re.sub(r"^city: \S+", "city: 测试市", path.read_text(encoding="utf-8"), count=1, flags=re.MULTILINE),
         encoding="utf-8",
     )
     code, out, _ = run(capsys, "--root", scratch, "cite", SLUG, "350")
     assert code == 0
-    assert re.search(rf"^    scope: {scope} +# the whole {level}", out, re.MULTILINE), out
+    assert re.search(
+        r"^    scope:\n      level: city +#.*\n      place: 测试市 +# the case's city", out, re.MULTILINE
+    ), out
 
 
-def test_cite_has_a_scope_for_every_level_the_schema_allows():
-    import typing
+def test_what_cite_prints_is_a_valid_value_once_the_key_is_chosen(scratch, capsys):
+    """The block is pasted as it is: with the indicator key written, it is a value the schema accepts."""
+    import yaml
 
-    from casebook.editor_tools import SCOPE_OF_LEVEL
-    from casebook.models import Case
+    from casebook.models import IndicatorValue
 
-    assert set(typing.get_args(Case.model_fields["level"].annotation)) == set(SCOPE_OF_LEVEL)
+    folder = new_case(capsys, scratch)
+    path = folder / "case.yaml"
+    path.write_text(
+        re.sub(r"^city: \S+", "city: 测试市", path.read_text(encoding="utf-8"), count=1, flags=re.MULTILINE),
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "--root", scratch, "cite", SLUG, "416")
+    assert code == 0
+    block = out.split("\n\n")[0].replace("indicator: TODO", "indicator: grids")
+    item = yaml.safe_load(block)[0]
+    value = IndicatorValue.model_validate(item)
+    assert value.value == 416 and value.scope.level == "city" and value.scope.place == "测试市"
+    assert value.period.kind == "not_stated"
 
 
 def test_cite_leaves_out_the_lines_marked_as_furniture(scratch, capsys):
@@ -201,7 +212,7 @@ def test_cite_reads_every_case_as_check_does(library):
         found = read_case_source(case.folder)
         assert not found.problems, case.id
         assert found.source.body == case.source.body, case.id
-        assert found.level == case.data.level
+        assert found.city == case.data.city
 
 
 # -- coverage ----------------------------------------------------------------------------------------------

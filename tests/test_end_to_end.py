@@ -17,11 +17,12 @@ from casebook.cli import main
 FIXTURE = Path(__file__).parent / "fixtures" / "fictional_city"
 SLUG = unused_slug("ceshi")  # unless an editor's case already has that id
 
-# The editor's decisions for this source: the number to cite, the indicator it is, and the scope when the passage
-# covers less than the whole city (None: keep the scope cite proposes from the case's level).
+# The editor's decisions for this source: the number to cite, the indicator it is, and the scope's level and
+# part when the passage names one (None: keep the whole city, as cite proposes). The source says the city's
+# urban area (城区) is divided into its streets and communities: the totals, of the whole city's urban part.
 VALUES = [
-    ("3", "subdistricts", "城区"),
-    ("28", "communities", "城区"),
+    ("3", "subdistricts", ("city", "城区")),
+    ("28", "communities", ("city", "城区")),
     ("416", "grids", None),
     ("350", "community_workers", None),
     ("1200", "training_person_times", None),
@@ -76,7 +77,7 @@ def test_a_new_source_goes_from_new_to_a_strict_build(tmp_path, capsys):
     # cite works on the fresh scaffold, says nothing about the case not loading, and asks for the scope
     code, out, err = run(capsys, *root, "cite", SLUG, "416")
     assert code == 0 and err == "", err
-    assert 'quote: "全市共划分网格416个"' in out and "scope: 待填写" in out
+    assert 'quote: "全市共划分网格416个"' in out and "place: 待填写" in out
     # the byline is searched until it is marked as furniture
     code, out, _ = run(capsys, *root, "cite", SLUG, "31")
     assert code == 0 and "# ¶2" in out
@@ -112,10 +113,11 @@ def test_a_new_source_goes_from_new_to_a_strict_build(tmp_path, capsys):
         assert code == 0, err
         block = out.strip().split("\n\n")
         assert len(block) == 1, f"{query} is cited once in the body: {out}"
-        assert "scope: 全市" in block[0], "cite proposes the scope of the case's level"
+        assert re.search(r"level: city .*\n +place: 测试市 ", block[0]), "cite proposes the whole city"
         item = re.sub(r"indicator: TODO\b.*", f"indicator: {key}", block[0])
         if scope is not None:
-            item = re.sub(r"scope: .*", f"scope: {scope}", item)
+            level, part = scope
+            item = re.sub(r"level: city .*", f"level: {level}\n      part: {part}", item)
         items.append(item)
     tags = []
     for mechanism, local_name, search, summary in MECHANISMS:
@@ -123,7 +125,7 @@ def test_a_new_source_goes_from_new_to_a_strict_build(tmp_path, capsys):
         assert code == 0, err
         quote = re.search(r'^      - (".*")$', out, re.MULTILINE).group(1)
         tags.append(
-            f"  - mechanism: {mechanism}\n    local_name: {local_name}\n    summary: {summary}\n"
+            f"  - mechanism: {mechanism}\n    local_name: {local_name}\n    summary: {summary}\n    evidence: explicit\n"
             f"    quotes:\n      - {quote}"
         )
     text = case_yaml.read_text(encoding="utf-8")

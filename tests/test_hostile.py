@@ -130,9 +130,14 @@ def slot_source(p: Path, key: str, payload, case: str) -> tuple[str, int]:
 
 
 def slot_value(p: Path, key: str, payload, case: str) -> tuple[str, int]:
+    """A key of the first value (``scope.part``: a key of its nested ``scope:`` map)."""
     path = p / f"cases/{case}/case.yaml"
     a, b = _block(_lines(path), r"^  - indicator: communities", 0, r"^  - |^\S")
-    return f"cases/{case}/case.yaml", _set_key(path, a, b, "    ", key, _yaml_value(payload), after="scope")
+    parent, _, child = key.rpartition(".")
+    if parent:
+        a, b = _block(_lines(path)[:b], rf"^    {parent}:", 0, r"^ {0,4}\S")
+        return f"cases/{case}/case.yaml", _set_key(path, a, b, "      ", child, _yaml_value(payload))
+    return f"cases/{case}/case.yaml", _set_key(path, a, b, "    ", key, _yaml_value(payload), after="quote")
 
 
 def slot_tag(p: Path, key: str, payload, case: str) -> tuple[str, int]:
@@ -251,7 +256,7 @@ def slot_file(p: Path, action: str, payload) -> tuple[str, int]:
         rnd = f"\n      round: {payload}" if action == "formula-round" else ""
         item = (
             "  - indicator: workers_per_community\n    value: 12\n    unit: 名\n    qualifier: about\n"
-            "    year: 2020\n    scope: 城区\n    derived:\n"
+            "    period: {kind: year, year: 2020}\n    scope: {level: city, place: 测试市}\n    derived:\n"
             f'      formula: "{formula}"\n      inputs: {{communities: communities}}{rnd}\n'
         )
         path.write_text(text[:at] + item + text[at:], encoding="utf-8")

@@ -71,10 +71,12 @@ def test_limited_comparisons_are_flagged_with_a_reason(site, library):
         (site / "compare" / g / "index.html").read_text(encoding="utf-8")
         for g in {v.definition.group for c in library.cases for v in c.values}
     )
-    flags = re.findall(r'<span class="flag" title="([^"]+)">', html)
+    flags = re.findall(r'<span class="flag" tabindex="0" role="note" title="([^"]+)"', html)
     assert flags and all(f.strip() for f in flags)
-    assert any("约数" in f for f in flags) and any("推算值" in f for f in flags)
-    assert html.count('class="print-note"') == len(flags)
+    derived = any(v.data.derived for c in library.cases for v in c.values)
+    approx = any(v.data.qualifier != "exact" for c in library.cases for v in c.values)
+    assert any("推算值" in f for f in flags) == derived
+    assert any(re.search("约数|下限|上限|预计值", f) for f in flags) == approx
 
 
 def test_bar_charts_are_inline_svg_for_shared_indicators(site, library):

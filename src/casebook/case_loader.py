@@ -16,9 +16,10 @@ from pydantic import ValidationError
 
 from .citations import Citation, check_derived, check_value, locate_quote
 from .confine import read_bytes
+from .display import scope_key, scope_text
 from .models import Case, IndicatorDef, MechanismDef, Policy
 from .narrative import Narrative, forbidden
-from .normalize import normalize_many, to_simplified
+from .normalize import normalize, normalize_many, to_simplified
 from .placeholders import narrative_placeholder_problems, placeholder_problems
 from .problems import Problem, did_you_mean
 from .records import CaseRecord, TagRecord, ValueRecord
@@ -171,7 +172,7 @@ def _values(
 ) -> list[ValueRecord]:
     indicators = context.indicators
     values: list[ValueRecord] = []
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[str, tuple[str, str, str]], int] = {}
     per_indicator: dict[str, int] = {}
     by_key: dict[str, ValueRecord] = {}
     for i, v in enumerate(case.indicators):
@@ -184,7 +185,7 @@ def _values(
                     did_you_mean(v.indicator, indicators) + " (indicators are defined in data/indicators.yaml)",
                 )
             continue
-        units = [definition.unit, *definition.other_units]
+        units = [definition.unit, *(u.unit for u in definition.other_units)]
         if v.unit not in units and to_simplified(v.unit) not in units:
             report.at(
                 ("indicators", i, "unit"),
@@ -192,12 +193,27 @@ def _values(
                 f"write the value in one of them; if the indicator really counts the same thing in {v.unit}, "
                 f"add it to `other_units` of '{v.indicator}' in data/indicators.yaml",
             )
-        key = (v.indicator, v.scope)
+        if v.scope.level not in definition.levels:
+            report.at(
+                ("indicators", i, "scope", "level"),
+                f"indicator '{v.indicator}' counts {definition.counts.rstrip('。')}, at scope level "
+                f"{' or '.join(definition.levels)}; this value's scope is {v.scope.level}",
+                "file the value under an indicator that counts what it counts (or add one to data/indicators.yaml), "
+                "or set it aside under `uncoded:` with the reason",
+            )
+        if v.period.wording is not None and normalize(v.period.wording) not in source.body:
+            report.at(
+                ("indicators", i, "period", "wording"),
+                f"period wording '{v.period.wording}' does not occur in the source",
+                "copy the source's own words for the period (e.g. 今年以来, 目前), or remove `wording:`",
+            )
+        key = (v.indicator, scope_key(v.scope))
         if key in seen:
             report.at(
                 ("indicators", i),
-                f"indicator '{v.indicator}' with scope '{v.scope}' is already cited at item {seen[key] + 1}",
-                "cite each indicator once per scope; remove one or give the right scope",
+                f"indicator '{v.indicator}' with scope '{scope_text(v.scope)}' is already cited at item "
+                f"{seen[key] + 1}",
+                "cite each indicator once per scope; remove one, or say in `scope.part` what each one covers",
             )
             continue
         seen[key] = i

@@ -100,7 +100,7 @@ def cmd_cite(args) -> int:
         )
         return 1
     for hit in hits:
-        print(cite_yaml(hit, found.level))
+        print(cite_yaml(hit, found.city))
         print()
     return 0
 
@@ -127,6 +127,47 @@ def cmd_coverage(args) -> int:
     return 0
 
 
+def cmd_migrate(args) -> int:
+    from .migrate import migrate_case
+    from .problems import did_you_mean
+
+    cases = args.root / "cases"
+    known = (
+        sorted(p.name for p in cases.iterdir() if p.is_dir() and (p / "case.yaml").is_file()) if cases.is_dir() else []
+    )
+    slugs = args.slugs or known
+    unknown = [s for s in slugs if s not in known]
+    if unknown:
+        for s in unknown:
+            print(f"casebook: no case '{s}' — {did_you_mean(s, known)}", file=sys.stderr)
+        return 1
+    todo = 0
+    for slug in slugs:
+        folder = cases / slug
+        if folder.is_symlink() or (folder / "case.yaml").is_symlink():
+            print(f"casebook: cases/{slug} is a symbolic link; nothing was changed", file=sys.stderr)
+            return 1
+        try:
+            result = migrate_case(folder)
+        except Exception as exc:  # a file ruamel cannot read: `check` names the line
+            print(
+                f"casebook: cases/{slug}/case.yaml could not be read ({type(exc).__name__}); "
+                f"run `casebook check` to see where, fix it, and migrate again",
+                file=sys.stderr,
+            )
+            return 1
+        if not result.changed:
+            print(f"cases/{slug}/case.yaml: already in the current format")
+            continue
+        print(f"cases/{slug}/case.yaml: {result.converted} values upgraded, {len(result.todo)} fields need you")
+        for t in result.todo:
+            print(f"  TODO {t}")
+        todo += len(result.todo)
+    if todo:
+        print(f"{todo} fields are marked TODO: decide each one (`casebook check` lists them with hints)")
+    return 0
+
+
 def cmd_schema(args) -> int:
     from .schema import write
 
@@ -145,6 +186,10 @@ def main(argv: list[str] | None = None) -> int:
     p_check = sub.add_parser("check", help="validate everything; report every problem as path:line:column")
     p_check.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
     sub.add_parser("schema", help="regenerate the JSON Schemas in schema/ from the models")
+    p_mig = sub.add_parser(
+        "migrate", help="upgrade case.yaml files to structured scope and period, keeping comments; TODO where unsure"
+    )
+    p_mig.add_argument("slugs", nargs="*", metavar="slug", help="cases to upgrade (default: every case)")
     p_new = sub.add_parser("new", help="scaffold cases/<slug>/ with an explained case.yaml and a case.md skeleton")
     p_new.add_argument("slug")
     p_new.add_argument("--source", type=Path, help="archive this text file as source.txt and record its SHA-256")
@@ -156,9 +201,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.root = (args.root or find_root(Path.cwd())).resolve()
     try:
-        return {"check": cmd_check, "schema": cmd_schema, "new": cmd_new, "cite": cmd_cite, "coverage": cmd_coverage}[
-            args.command
-        ](args)
+        commands = {
+            "check": cmd_check,
+            "schema": cmd_schema,
+            "new": cmd_new,
+            "cite": cmd_cite,
+            "coverage": cmd_coverage,
+            "migrate": cmd_migrate,
+        }
+        return commands[args.command](args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # e.g. `casebook coverage | head`

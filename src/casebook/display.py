@@ -67,14 +67,44 @@ def unit_text(unit: str) -> str:
     return "" if unit.strip() == "%" else unit
 
 
+#: Scope levels as readers see them (the methodology explains each).
+LEVEL_ZH = {"city": "全域", "district": "区县级", "subdistrict": "街道级", "community": "社区级", "subset": "部分范围"}
+#: Period kinds as readers see them.
+PERIOD_KIND_ZH = {"year": "年度", "range": "跨年度", "as_of": "时点", "since": "累计", "not_stated": "时间未注明"}
+
+
+def period_base(period) -> str:
+    """A period in standard words: 2019年, 2018—2020年, 截至2019年, 2018年以来（累计）, 时间未注明."""
+    k, y = period.kind, period.year
+    if k == "year":
+        return f"{y}年"
+    if k == "range":
+        return f"{y}—{period.end}年"
+    if k == "as_of":
+        return f"截至{y}年" if y else "截至发表时"
+    if k == "since":
+        return f"{y}年以来（累计）" if y else "累计（起点未注明）"
+    return "时间未注明"
+
+
 def when_text(record_data) -> str:
-    """Year and/or period of a value."""
-    parts = []
-    if record_data.year is not None:
-        parts.append(f"{record_data.year}年")
-    if record_data.period and record_data.period not in parts:
-        parts.append(record_data.period)
-    return "，".join(parts)
+    """When a value holds, in standard words, with the source's own words where they say more."""
+    period = record_data.period
+    base = period_base(period)
+    if period.wording and period.kind not in ("year", "range") and period.wording not in base:
+        return f"{base}，原文“{period.wording}”"
+    return base
+
+
+def scope_text(scope, city: str | None = None) -> str:
+    """克拉玛依市，全域：社区工作者; on the case's own pages (``city`` given) the case's city is not repeated:
+    全域：社区工作者, 延吉市，区县级."""
+    place = "" if city is not None and scope.place == city else f"{scope.place}，"
+    return f"{place}{LEVEL_ZH[scope.level]}" + (f"：{scope.part}" if scope.part else "")
+
+
+def scope_key(scope) -> tuple[str, str, str]:
+    return (scope.level, scope.place, scope.part or "")
 
 
 # HTML specials become entities; Markdown's backslash-escapable punctuation gets a backslash

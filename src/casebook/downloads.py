@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 from .data_files import load_site
-from .display import value_text
+from .display import scope_text, value_text, when_text
 from .library import Library
 
 LIBRARY_TITLE = "城市基层党建比较案例库"
@@ -50,12 +50,22 @@ VALUE_COLUMNS = [
     ("unit", "单位"),
     ("qualifier", "限定词：exact / more_than / about / at_least / less_than / at_most / projected（预计值）"),
     ("value_text", "按来源写法显示的数值"),
-    ("year", "年份（来源写明时）"),
-    ("period", "时段（来源写法）"),
-    ("scope", "统计范围"),
+    ("period_kind", "时间类型：year（某年）/ range（跨年度）/ as_of（时点）/ since（累计）/ not_stated（未注明）"),
+    ("period_year", "年份（year、as_of：该年；range、since：起始年；未注明时为空）"),
+    ("period_end", "截止年份（仅 range）"),
+    ("period_wording", "来源对时间的原话"),
+    ("period_text", "时间（按标准写法）"),
+    (
+        "scope_level",
+        "统计层级：city（全域）/ district（区县）/ subdistrict（街道）/ community（社区）/ subset（部分范围）",
+    ),
+    ("scope_place", "地名"),
+    ("scope_part", "范围内所计的部分（编者用语）"),
+    ("scope_text", "统计范围（按标准写法）"),
     ("status", "stated（来源陈述）或 derived（推算）"),
     ("formula", "推算公式（仅推算值）"),
     ("quote", "原文引文（推算值为空）"),
+    ("note", "编者注：来源批判与归类说明"),
     ("paragraph", "原文段落编号 ¶（推算值为其输入的段落）"),
     ("page_url", "案例页上该数值的位置（完整网址）"),
     ("source_url", "原文页上高亮段落的位置（完整网址）"),
@@ -85,18 +95,40 @@ def value_rows(library: Library) -> list[dict]:
                     "unit": d.unit,
                     "qualifier": d.qualifier,
                     "value_text": value_text(d.value, d.unit, d.qualifier),
-                    "year": d.year,
-                    "period": d.period,
-                    "scope": d.scope,
+                    "period_kind": d.period.kind,
+                    "period_year": d.period.year,
+                    "period_end": d.period.end,
+                    "period_wording": d.period.wording,
+                    "period_text": when_text(d),
+                    "scope_level": d.scope.level,
+                    "scope_place": d.scope.place,
+                    "scope_part": d.scope.part,
+                    "scope_text": scope_text(d.scope),
                     "status": "derived" if d.derived else "stated",
                     "formula": d.derived.formula if d.derived else None,
                     "quote": d.quote,
+                    "note": d.note,
                     "paragraph": ";".join(paras),
                     "page_url": f"{base}cases/{case.id}/#{v.anchor}",
                     "source_url": f"{base}sources/{case.id}/#{c.anchor}" if c else None,
                 }
             )
     return rows
+
+
+MECHANISM_COLUMNS = [
+    ("case", "案例 id（文件夹名）"),
+    ("city", "城市"),
+    ("mechanism", "机制 id（data/mechanisms.yaml）"),
+    ("mechanism_name", "机制中文名"),
+    ("mechanism_name_en", "机制英文名"),
+    ("local_name", "当地名称（来源的说法）"),
+    ("summary", "做法概要（编者用语）"),
+    ("evidence", "证据强度：explicit（● 来源明确提到这种做法）/ inferred（○ 编者据描述推断）"),
+    ("basis", "编者判断依据（inferred 必填；explicit 为空）"),
+    ("quotes", "原文引文（JSON：text、paragraph、source_url 的列表；CSV：每段一行）"),
+    ("page_url", "机制页上该城市证据的位置（完整网址）"),
+]
 
 
 def mechanism_rows(library: Library) -> list[dict]:
@@ -113,6 +145,8 @@ def mechanism_rows(library: Library) -> list[dict]:
                     "mechanism_name_en": t.definition.name_en,
                     "local_name": t.data.local_name,
                     "summary": t.data.summary,
+                    "evidence": t.data.evidence,
+                    "basis": t.data.basis,
                     "quotes": [
                         {
                             "text": c.quote,
@@ -309,6 +343,17 @@ def indicators_csv(rows: list[dict]) -> str:
     return buf.getvalue()
 
 
+def mechanisms_csv(rows: list[dict]) -> str:
+    """mechanism_rows as CSV: one row per tag; the quotes in one cell, one line each with its paragraph."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=[c for c, _ in MECHANISM_COLUMNS], lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        quotes = "\n".join(f"{q['text']}（¶{q['paragraph']}）" for q in r["quotes"])
+        writer.writerow({k: csv_cell(quotes if k == "quotes" else v) for k, v in r.items()})
+    return buf.getvalue()
+
+
 def _json(records: list) -> str:
     """A JSON array with one record per line: readable, diffable, and written by the C encoder (``indent``
     would switch to the pure-Python one, which took most of the time of the downloads)."""
@@ -319,11 +364,18 @@ def _json(records: list) -> str:
 
 def files(library: Library) -> dict[str, str]:
     """Download files, by site path."""
+    from . import codebook  # it uses csv_cell of this module
+
     values = value_rows(library)
+    tags = mechanism_rows(library)
+    indicators = codebook.rows(library)
     return {
         "downloads/indicators.csv": "\ufeff" + indicators_csv(values),  # BOM: Excel opens UTF-8 correctly
         "downloads/indicators.json": _json(values),
-        "downloads/mechanisms.json": _json(mechanism_rows(library)),
+        "downloads/codebook.csv": "\ufeff" + codebook.codebook_csv(indicators),
+        "downloads/codebook.json": _json(indicators),
+        "downloads/mechanisms.csv": "\ufeff" + mechanisms_csv(tags),  # BOM: Excel opens UTF-8 correctly
+        "downloads/mechanisms.json": _json(tags),
         "downloads/cases.json": _json(case_rows(library)),
         "downloads/sources.csl.json": _json(csl_items(library)),
         "downloads/sources.bib": "\n\n".join(bibtex(library).values()) + "\n",

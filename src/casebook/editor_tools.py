@@ -5,14 +5,13 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
-import typing
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from .normalize import normalize, remove_artifacts
 from .numbers import Mention, as_decimal, chinese_to_int, format_value, read_numbers
-from .placeholders import NARRATIVE_SECTIONS, TO_WRITE, TO_WRITE_EN
+from .placeholders import NARRATIVE_SECTIONS, TO_WRITE, TO_WRITE_EN, VALUE_PLACEHOLDERS
 from .problems import Problem
 from .sources import SourceText, furniture_lines
 
@@ -55,13 +54,23 @@ indicators:                    # one item per cited value; paste what `casebook 
     value: 0                   # the number (3.7万 -> 37000, 98.9% -> 98.9)
     unit: 个                   # measure word; "%" for percentages
     qualifier: exact           # exact | more_than (余/多/超过) | about (近/约) | at_least (以上/不少于) | less_than (不足) | at_most | projected (预计/计划/目标)
-    period: 未注明年份          # or `year: 2020` when the text states the year
-    scope: {todo}               # what the value covers, e.g. 全市 (the whole city), 城区, 某某区
+    period:                    # when the value holds
+      kind: not_stated         # year | range | as_of (目前, 截至…) | since (累计, …以来) | not_stated
+      # year: 2020             # year: that year; range, since: the first year; as_of: the date's year
+      # end: 2021              # range only: the last year
+      # wording: 今年以来      # the source's own words for the time, verbatim
+    scope:                     # what the value covers
+      level: city              # city (全市/全州: the whole case) | district (a district or county inside it)
+                               # | subdistrict | community (one or each community) | subset (a named part)
+      place: {todo}             # the place's name; for level city the case's city, e.g. 克拉玛依市
+      # part: 社区工作者       # which part of the place the value covers, if not all of it
     quote: {todo}               # verbatim passage of source.txt that states the value, unique in it
 
 mechanisms: []                 # - mechanism: <id from data/mechanisms.yaml>
                                #   local_name: the city's own name for it
                                #   summary: one sentence in your own words
+                               #   evidence: explicit (the source names the practice) or inferred (you read it
+                               #             from a description; then say why in `basis:`)
                                #   quotes: [verbatim passages]
 
 uncoded: []                    # numbers deliberately not coded: - {{quote: 2019年, reason: 年份}}
@@ -105,26 +114,13 @@ def scaffold(root: Path, slug: str, source: Path | None = None) -> list[str]:
     return lines
 
 
-# The scope `cite` proposes: the whole of the case's unit, named by its level.
-SCOPE_OF_LEVEL = {
-    "直辖市": "全市",
-    "副省级市": "全市",
-    "地级市": "全市",
-    "县级市": "全市",
-    "自治州": "全州",
-    "地区": "全地区",
-    "盟": "全盟",
-    "市辖区": "全区",
-}
-
-
 @dataclass
 class CaseSource:
     """What `cite` needs of a case that may not pass `check` yet."""
 
     source: SourceText | None  # None: the source could not be read (``problems`` say why)
-    level: str | None  # the case's level if case.yaml states a valid one
-    problems: list  # why the source, or case.yaml's furniture or level, could not be read
+    city: str | None  # the case's city if case.yaml states one (not a placeholder)
+    problems: list  # why the source, or case.yaml's furniture, could not be read
     furniture_known: bool  # False: case.yaml did not load, so no line is left out as furniture
 
 
@@ -135,8 +131,8 @@ def read_case_source(folder: Path) -> CaseSource:
     from pydantic import TypeAdapter, ValidationError
 
     from .confine import read_bytes
-    from .models import Case, Furniture
-    from .shapes import FileName
+    from .models import Furniture
+    from .shapes import FileName, Name
     from .yamlload import decode, load_yaml
 
     root = folder.parent.parent
@@ -166,8 +162,11 @@ def read_case_source(folder: Path) -> CaseSource:
                     'write it as - {lines: "1-2", kind: page_furniture}; `casebook check` says more',
                 )
             )
-    levels = typing.get_args(Case.model_fields["level"].annotation)
-    level = data.get("level") if data.get("level") in levels else None
+    city = data.get("city") if isinstance(data.get("city"), str) else None
+    try:
+        city = TypeAdapter(Name).validate_python(city) if city and city not in VALUE_PLACEHOLDERS else None
+    except ValidationError:
+        city = None
     path = folder / file_name
     if not path.exists() and not path.is_symlink():
         problems.append(
@@ -179,11 +178,11 @@ def read_case_source(folder: Path) -> CaseSource:
                 f"save the source text, unchanged, as cases/{folder.name}/{file_name}",
             )
         )
-        return CaseSource(None, level, problems, loaded is not None)
+        return CaseSource(None, city, problems, loaded is not None)
     raw = read_bytes(path, root, "source", problems)
     text = decode(raw, path, problems) if raw is not None else None
     source = SourceText.parse(text, furniture_lines(furniture)) if text is not None else None
-    return CaseSource(source, level, problems, loaded is not None)
+    return CaseSource(source, city, problems, loaded is not None)
 
 
 @dataclass
@@ -278,16 +277,19 @@ def cite(source: SourceText, query: str) -> list[Hit]:
     return hits
 
 
-def scope_line(level: str | None) -> str:
-    """The `scope:` line `cite` proposes: the whole unit the case's level names, or a placeholder to set."""
-    scope = SCOPE_OF_LEVEL.get(level or "")
-    if scope is None:
-        return f"    scope: {TO_WRITE}               # what the value covers; set `level:` in case.yaml and cite proposes it"
-    return f"    scope: {scope}                 # the whole {level}; if the passage counts only a part, name it (e.g. 城区)"
+def scope_lines(city: str | None) -> list[str]:
+    """The `scope:` lines `cite` proposes: the whole of the case's city, or a placeholder for its name."""
+    place = city or TO_WRITE
+    hint = "the case's city" if city else "write the case's city; set `city:` in case.yaml and cite fills it in"
+    return [
+        "    scope:",
+        "      level: city              # the whole case; a part of it: district, subdistrict, community or subset",
+        f"      place: {place}          # {hint}",
+    ]
 
 
-def cite_yaml(hit: Hit, level: str | None = None) -> str:
-    """Ready-to-paste YAML for one hit; ``level``: the case's level (for the proposed scope)."""
+def cite_yaml(hit: Hit, city: str | None = None) -> str:
+    """Ready-to-paste YAML for one hit; ``city``: the case's city (for the proposed scope)."""
     lines = [f"  # ¶{hit.paragraph}" + ("" if hit.unique else "  (not unique yet: lengthen the quote)")]
     quote = hit.quote.replace('"', '\\"')
     if hit.mention is not None:
@@ -301,8 +303,9 @@ def cite_yaml(hit: Hit, level: str | None = None) -> str:
             f"    value: {value}",
             f'    unit: "{unit}"',
             f"    qualifier: {m.qualifier}",
-            "    period: 未注明年份          # or year: 20xx, as the text states",
-            scope_line(level),
+            "    period:",
+            "      kind: not_stated         # or year / as_of / since / range, with `year:`, as the text states",
+            *scope_lines(city),
             f'    quote: "{quote}"',
         ]
     else:

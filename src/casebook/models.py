@@ -27,6 +27,7 @@ Formula = Annotated[
 FormulaName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 MAX_VALUE = 1e13  # larger numbers are typing mistakes (the largest sums in the sources are in 亿元)
 Qualifier = Literal["exact", "more_than", "about", "at_least", "less_than", "at_most", "projected"]
+Evidence = Literal["explicit", "inferred"]
 
 
 class _Strict(BaseModel):
@@ -101,6 +102,58 @@ class Derived(_Strict):
     round: int = Field(0, ge=0, le=6, description="decimal places the result is rounded to")
 
 
+ScopeLevel = Literal["city", "district", "subdistrict", "community", "subset"]
+SCOPE_LEVELS: tuple[ScopeLevel, ...] = ("city", "district", "subdistrict", "community", "subset")
+PeriodKind = Literal["year", "range", "as_of", "since", "not_stated"]
+
+
+class Scope(_Strict):
+    """What a value covers: an administrative level, the place, and (optionally) which part of it."""
+
+    level: ScopeLevel = Field(
+        description="city: the case's whole city, prefecture or league (全市, 全州, 全盟); district: one district, "
+        "county or county-level city inside it (延吉市, 城区); subdistrict: one or each street (街道); community: "
+        "one or each community (每个社区); subset: a named part that is not a whole place, such as the compounds "
+        "assigned to units (包保小区) or one group of people"
+    )
+    place: Name = Field(description="the place's name, e.g. 克拉玛依市, 延吉市; for level city, the case's city")
+    part: Line | None = Field(
+        None,
+        description="which part of the place the value covers, in your words, e.g. 社区工作者, 市、县两级党委书记; "
+        "omit when the value covers the whole place",
+    )
+
+
+class Period(_Strict):
+    """When a value holds: a year, a range of years, as of a date, cumulative since a start, or not stated."""
+
+    kind: PeriodKind = Field(
+        description="year: in one year (2019年); range: over years `year`–`end`; as_of: a count at a time "
+        "(目前, 截至2019年底); since: cumulative since a start (2018年以来, 累计); not_stated: the text gives no time"
+    )
+    year: Year | None = Field(
+        None,
+        description="year: the year; range: the first year; as_of: the year of the date (omit for 目前: as of "
+        "publication); since: the starting year (omit when not stated, e.g. 累计)",
+    )
+    end: Year | None = Field(None, description="range only: the last year")
+    wording: Line | None = Field(
+        None, description="the source's own words for the period, verbatim, e.g. 今年以来, 目前, 近三年来"
+    )
+
+    @model_validator(mode="after")
+    def _shape(self):
+        if self.kind in ("year", "range") and self.year is None:
+            raise ValueError(f"a period of kind {self.kind} needs `year:`")
+        if self.kind == "range" and (self.end is None or self.end < (self.year or 0)):
+            raise ValueError("a range needs `end:`, a year not before `year:`")
+        if self.kind != "range" and self.end is not None:
+            raise ValueError("`end:` belongs to a range only: remove it or set `kind: range`")
+        if self.kind == "not_stated" and self.year is not None:
+            raise ValueError("a period that is not stated has no `year:`: remove it or choose another kind")
+        return self
+
+
 class IndicatorValue(_Strict):
     """One cited value: an indicator, its value, and the verbatim passage that states it."""
 
@@ -114,17 +167,14 @@ class IndicatorValue(_Strict):
         description="exact; more_than (余/多/超过/逾); about (近/约); at_least (以上/不少于); less_than (不足/不到); "
         "at_most (以下); projected (预计/计划/目标: an estimate or plan, not a reported fact)"
     )
-    year: Year | None = Field(None, description="year the value refers to, if the text states it")
-    period: Line | None = Field(None, description="period as the text states it, e.g. 今年以来, 2018年以来, 累计")
-    scope: Line = Field(description="what the value covers, e.g. 全市, 全州, 延吉市")
+    period: Period
+    scope: Scope
     quote: Quote | None = Field(None, description="verbatim passage of the source that states the value (unique in it)")
     derived: Derived | None = None
-    note: Text | None = None
+    note: Text | None = Field(None, description="the editor's source criticism; published beside the value")
 
     @model_validator(mode="after")
     def _shape(self):
-        if self.year is None and not self.period:
-            raise ValueError("give `year:` or `period:` (e.g. period: 未注明年份) so the value can be compared")
         if self.derived is None and self.quote is None:
             raise ValueError("a stated value needs `quote:` (the verbatim passage); a computed one needs `derived:`")
         if self.derived is not None and self.quote is not None:
@@ -138,7 +188,26 @@ class MechanismTag(_Strict):
     mechanism: Key = Field(description="id from data/mechanisms.yaml")
     local_name: Name = Field(description="the name the city uses, e.g. 三长一员一民警")
     summary: Text = Field(description="one sentence in your own words")
+    evidence: Evidence = Field(
+        description="explicit: the source names the practice, in the words of the mechanism or under the city's "
+        "local name; inferred: the source describes what was done without naming it, and the editor reads the "
+        "mechanism from that description"
+    )
+    basis: Text | None = Field(
+        None,
+        description="in your own words, why the quoted description amounts to the mechanism (required when "
+        "evidence is inferred); shown on the mechanism page as 编者判断依据",
+    )
     quotes: list[Quote] = Field(min_length=1, description="verbatim passages of the source")
+
+    @model_validator(mode="after")
+    def _basis_for_inferred(self):
+        if self.evidence == "inferred" and not self.basis:
+            raise ValueError(
+                "an inferred tag needs `basis:`: say in your own words why the quoted description amounts to the "
+                "mechanism (or set `evidence: explicit` if the source names the practice)"
+            )
+        return self
 
 
 class Uncoded(_Strict):
@@ -167,6 +236,17 @@ class Case(_Strict):
     )
 
 
+class OtherUnit(_Strict):
+    """A unit besides the indicator's own that a value may be written in."""
+
+    unit: Unit
+    factor: Annotated[float, Field(gt=0, le=MAX_VALUE)] | Annotated[int, Field(gt=0, le=MAX_VALUE)] | None = Field(
+        None,
+        description="how many of the indicator's unit one of this unit is (家 beside 个: 1; 万元 beside 元: 10000); "
+        "omit when the two cannot be converted: comparisons then flag the value",
+    )
+
+
 class IndicatorDef(_Strict):
     """An indicator, defined once for all cases."""
 
@@ -174,11 +254,18 @@ class IndicatorDef(_Strict):
     name: Name
     name_en: Line
     unit: Unit = Field(description="the unit values are usually written in")
-    other_units: list[Unit] = Field(
+    other_units: list[OtherUnit] = Field(
         default_factory=list, description="other units a value of this indicator may be written in (e.g. 家 beside 个)"
     )
     kind: Literal["count", "ratio", "money", "area", "percent", "age", "times", "duration"]
     group: Key
+    counts: Text = Field(description="what one unit of this indicator is, in a phrase: e.g. 一个城市社区（居委会）")
+    levels: list[ScopeLevel] = Field(
+        default_factory=lambda: list(SCOPE_LEVELS),
+        min_length=1,
+        description="the scope levels at which a value meets the definition (default: all); a value at another "
+        "level is refused by check",
+    )
     definition: Text
     comparability: Text = Field(description="what limits comparison across cities")
 

@@ -41,10 +41,18 @@ _HINTS = {
     "indicator": "write the indicator's key from data/indicators.yaml",
     "unit": "write the measure word the quote uses, e.g. 个; it must be one of the indicator's units in "
     "data/indicators.yaml",
-    "scope": "write what the value covers, e.g. 全市, 全区, 城区 (see 范围 in the contributor guide, docs/guide.md)",
+    "scope.level": "write the scope's level: city (the whole case, 全市/全州), district (one district or county in "
+    "it), subdistrict, community (one or each community) or subset (a named part, e.g. 包保小区); see 范围 in "
+    "docs/guide.md",
+    "scope.place": "write the place's name; for level city the case's city, e.g. 克拉玛依市",
+    "scope.part": "say in your words which part of the place the value covers, or remove the line",
+    "period.kind": "write the period's kind: year, range, as_of (目前, 截至…), since (累计, …以来) or not_stated; "
+    "add `year:` where the text states one (see 时间 in docs/guide.md)",
     "quote": "paste the passage `casebook cite {slug} <number>` prints",
     "quotes": "paste a passage `casebook cite {slug} <text>` prints",
     "mechanism": "write the mechanism's id from data/mechanisms.yaml",
+    "evidence": "write explicit if the source names the practice (its name or the city's local name), or inferred "
+    "if you read it from a description, and then say why in `basis:` (see 证据强度 in docs/guide.md)",
 }
 
 
@@ -67,7 +75,10 @@ def placeholder_problems(loaded, path: Path) -> list[Problem]:
     for where, value in _leaves(loaded.data):
         if not isinstance(value, str) or value.strip() not in VALUE_PLACEHOLDERS:
             continue
-        field = next((x for x in reversed(where) if isinstance(x, str)), "")
+        names = [x for x in where if isinstance(x, str)]
+        field = (
+            ".".join(names[-2:]) if len(names) >= 2 and ".".join(names[-2:]) in _HINTS else names[-1] if names else ""
+        )
         dotted = ".".join(str(x) for x in where)
         hint = _HINTS.get(field, "write what the source states, or remove the line if the field is optional")
         line, col = loaded.where(where)
