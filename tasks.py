@@ -3,7 +3,7 @@
 
     python3 tasks.py serve   # create .venv if needed, build and serve the site on http://127.0.0.1:8000
     python3 tasks.py test    # create .venv if needed, run every check and test (see below)
-    python3 tasks.py build   # strict build into site/
+    python3 tasks.py build   # strict build into site/, with every handout and the edition as PDF in site/pdf/
     python3 tasks.py check   # the editors' check (same as `casebook check`)
     python3 tasks.py pdf     # every handout and the whole-library edition as PDF, into output/pdf/
     python3 tasks.py bench   # the build benchmark (see benchmarks/README.md)
@@ -12,14 +12,16 @@
 The virtual environment is (re)installed from requirements.lock, with this project and its [pdf,test,dev]
 extras, whenever that file or pyproject.toml changes.
 
-`test` first makes sure Chromium and the Noto CJK fonts are there for the browser tests: when they are
+`test` first makes sure Chromium and the CJK fonts (Noto CJK for the pages; AR PL UMing and WenQuanYi Micro Hei,
+whose TrueType outlines the PDFs embed) are there for the browser tests: when they are
 missing it installs them with apt-get if it runs as root or with passwordless sudo, and otherwise stops,
 before running anything, with the command to run. Then it runs `ruff check`, `ruff format --check`,
 `mypy` and pytest, each step reported, and fails if any of them failed. Given pytest arguments
 (`python3 tasks.py test tests/test_numbers.py -q`) it runs only pytest, and a missing browser does not
 stop it (the browser tests then fail with the install command). CASEBOOK_SKIP_BROWSER=1 skips the browser
 tests instead of failing them (not in CI, where CI=true or CASEBOOK_REQUIRE_BROWSER=1 makes them required).
-`pdf` installs Chromium and the fonts the same way.
+`pdf` installs Chromium and the fonts the same way. So does `build`, whose PDFs need them, but only where
+apt-get may run: elsewhere the build goes on without PDFs and says so in one line.
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ def browser_required() -> bool:
 
 
 def ensure_browser() -> int:
-    """Chromium and the Noto CJK fonts: installed with apt-get when missing and allowed (casebook.pdf holds the
+    """Chromium and the CJK fonts: installed with apt-get when missing and allowed (casebook.pdf holds the
     one copy of that logic); otherwise a message with the install command and a non-zero status."""
     return run(PY, "-m", "casebook.pdf", "--ensure-browser")
 
@@ -117,6 +119,7 @@ def main(argv: list[str]) -> int:
     if task == "serve":
         return run(PY, "-m", "mkdocs", "serve", "--strict", "-a", "127.0.0.1:8000", *rest)
     if task == "build":
+        run(PY, "-m", "casebook.pdf", "--ensure-browser", "--if-allowed")  # the PDFs'; never fails
         return run(PY, "-m", "mkdocs", "build", "--strict", *rest)
     if task == "check":
         return run(PY, "-m", "casebook", "check", *rest)

@@ -296,7 +296,7 @@ def report_md(rows: list[dict], meta: dict) -> str:
         f"Date: {meta['date']}",
         "",
         "Each step runs in a fresh process. *Build* = `mkdocs build --strict` of a synthetic library of N cases "
-        "(benchmarks/generate.py) with our hooks, search index included; *build s* is the fastest of the K runs "
+        "(benchmarks/generate.py) with our hooks, search index included, PDFs not printed (`CASEBOOK_PDF=0`); *build s* is the fastest of the K runs "
         "(all runs are in report.json). *Baseline* = plain MkDocs + Material building the same pages as Markdown, "
         f"as commit {meta.get('baseline_commit', '')}'s exporter writes them (benchmarks/baseline.py, from a "
         "temporary worktree of that commit), then indexed by the same Pagefind step. Builds alternate with "
@@ -405,6 +405,8 @@ def main(argv: list[str] | None = None) -> int:
     # a cache of its own, empty at the start, so that runs on any machine start from the same state
     shutil.rmtree(args.work / "cache", ignore_errors=True)
     os.environ["CASEBOOK_CACHE_DIR"] = str(args.work / "cache")
+    # the build's PDF step (headless Chromium, casebook.site_pdf) is not what this measures: builds print no PDF
+    os.environ["CASEBOOK_PDF"] = "0"
     tree = worktree(args.work / "baseline-src")
     rows = []
     try:

@@ -3,7 +3,7 @@
 No logic lives here. Loading, checking and rendering are in ``casebook``; these functions only hand its
 results to MkDocs: the navigation, a minimal Markdown source per generated page (``on_files``), the page's
 rendered HTML and table of contents (``on_page_content``), the page body after theming (``on_post_page``),
-the link check (``on_env``) and the search index (``on_post_build``). State is reset in ``on_config``
+the link check (``on_env``), the PDFs and the search index (``on_post_build``). State is reset in ``on_config``
 because hooks stay loaded across ``mkdocs serve`` rebuilds; during `serve`, a memory of unchanged cases and
 pages (and of their themed output) carries over from one rebuild to the next, and the search index is written in the
 background. A build (not ``serve``) writes into a staging
@@ -22,9 +22,11 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler
 
 from casebook.memory import BuildMemory
+from casebook.pdf_links import settle
 from casebook.publish import StagedSite
 from casebook.search import BackgroundIndex, SearchIndexError, index_site
 from casebook.site import KEPT_TEMPLATE, SiteBuild
+from casebook.site_pdf import PdfStepFailed, publish_pdfs
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -38,6 +40,8 @@ _staged: StagedSite | None = None
 # `mkdocs serve` only: what one rebuild keeps for the next, and the search index being built in the background
 _memory = BuildMemory()
 _indexing = BackgroundIndex()
+# The commands that print the handouts to PDF and publish them (casebook.site_pdf); `serve` links no PDF.
+PDF_COMMANDS = ("build", "gh-deploy")
 
 
 def _site() -> SiteBuild:
@@ -122,16 +126,23 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    return _site().finish(page.file.src_uri, output)
+    output = _site().finish(page.file.src_uri, output)
+    if _command not in PDF_COMMANDS:  # no PDFs: no PDF links (a build settles them in on_post_build)
+        output = settle(output, {})
+    return output
 
 
 def on_post_build(config: MkDocsConfig) -> None:
     global _staged
     if _command == "serve":  # the pages are served at once; search works as soon as its index is written
-        _indexing.start(Path(config.site_dir))
+        _indexing.start(Path(config.site_dir), _site().search_glossary())
         return
     try:
-        index_site(Path(config.site_dir))
+        publish_pdfs(Path(config.site_dir), _site().routes)
+    except PdfStepFailed as exc:
+        raise Abort(str(exc)) from None
+    try:
+        index_site(Path(config.site_dir), _site().search_glossary())
     except SearchIndexError as exc:
         raise Abort(str(exc)) from None
     if _staged is not None:

@@ -47,8 +47,10 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
-def run_build(project: Path, site: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONHASHSEED="0")
+def run_build(project: Path, site: Path, pdf: bool = False, **env_vars: str) -> subprocess.CompletedProcess:
+    """A strict build of ``project`` into ``site``; with ``pdf``, the build prints and publishes the PDFs (about
+    half a minute with Chromium), otherwise it prints none (CASEBOOK_PDF=0: most builds here are thrown away)."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONHASHSEED="0", CASEBOOK_PDF="1" if pdf else "0", **env_vars)
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
         capture_output=True,
@@ -75,9 +77,9 @@ def library():
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
-    """The real site, built once with --strict."""
+    """The real site, built once with --strict, PDFs included (where Chromium is there)."""
     out = tmp_path_factory.mktemp("site") / "site"
-    result = run_build(ROOT, out)
+    result = run_build(ROOT, out, pdf=True)
     assert result.returncode == 0, result.stderr
     return out
 

@@ -35,17 +35,25 @@ def test_value_text(value, unit, qualifier, shown):
 
 def _record(value, qualifier, unit="元"):
     return SimpleNamespace(
-        data=SimpleNamespace(value=value, unit=unit, qualifier=qualifier, derived=None, year=None, period="未注明年份")
+        data=SimpleNamespace(
+            value=value,
+            unit=unit,
+            qualifier=qualifier,
+            derived=None,
+            period=SimpleNamespace(kind="not_stated", year=None, end=None, wording=None),
+        )
     )
 
 
 def test_projections_are_not_drawn():
     rows = [("甲市", _record(2_430_000, "exact")), ("乙州", _record(43_000_000, "projected"))]
-    svg = bar_chart("财政投入（元）", rows, "元", "svg-x")
-    assert svg.count("<rect") == 1 and "甲市" in svg
-    assert "<desc>预计值不是实际数，未绘入本图：乙州：预计4300万元</desc>" in svg
-    # the bar of the one drawn value spans the plot: the projection does not set the scale
-    assert 'width="320.0"' in svg
+    chart = bar_chart("财政投入（元）", rows, "元", "svg-x")
+    assert chart.count('class="cb-bar"') == 1 and "甲市" in chart
+    drawn, apart = chart.split('<div class="cb-apart">')
+    # the projection is listed below the chart, in words, and not drawn
+    assert "乙州" not in drawn and "乙州：预计4300万元（时间未注明）——预计值，不是已实现的数" in apart
+    # the projection does not set the scale: the axis ends at 300万, just above the one drawn value
+    assert 'style="width: 81.00%"' in drawn and ">300万</span>" in drawn
 
 
 def test_a_chart_of_projections_only_is_not_drawn():

@@ -93,14 +93,14 @@ def test_search_bundle_is_built_and_served_from_the_site(site):
 
 
 def test_build_is_deterministic(site, tmp_path, monkeypatch):
-    """Same input, byte-identical pages: here once with the on-disk cache (pinyin, compiled templates) switched
-    off, against the session's build that used it."""
+    """Same input, byte-identical pages and PDFs (whose sizes the pages print): here once with the on-disk cache
+    (pinyin, compiled templates) switched off, against the session's build that used it."""
     again = tmp_path / "again"
     monkeypatch.setenv("CASEBOOK_NO_CACHE", "1")
-    result = run_build(ROOT, again)
+    result = run_build(ROOT, again, pdf=True)
     assert result.returncode == 0, result.stderr
-    pages = sorted(p.relative_to(site) for p in site.rglob("*.html"))
-    assert pages == sorted(p.relative_to(again) for p in again.rglob("*.html"))
+    pages = sorted(p.relative_to(site) for p in [*site.rglob("*.html"), *site.rglob("*.pdf")])
+    assert pages == sorted(p.relative_to(again) for p in [*again.rglob("*.html"), *again.rglob("*.pdf")])
     _, mismatch, errors = filecmp.cmpfiles(site, again, [str(p) for p in pages], shallow=False)
     assert not mismatch and not errors
 

@@ -13,7 +13,9 @@ from conftest import ROOT
 
 from casebook import pdf
 
-EXACT_COMMAND = "sudo apt-get install -y chromium fonts-noto-cjk poppler-utils fontconfig"
+EXACT_COMMAND = (
+    "sudo apt-get install -y chromium fonts-noto-cjk fonts-arphic-uming fonts-wqy-microhei poppler-utils fontconfig"
+)
 
 
 def _tasks():

@@ -1,5 +1,8 @@
-/* Sortable comparison tables: click a header to sort rows by that column.
+/* Sortable comparison tables: click a header's button to sort rows by that column.
    Numbers sort by the cell's data-value (the cited value); empty cells (not reported) go last.
+   Each header stays a column header (th) and holds a <button>, so it is a Tab stop announced as a button;
+   aria-sort on the th says how the table is sorted. A column of numbers sorts largest first on the first click,
+   a column of text (city names) in ascending (pinyin) order; the next click reverses.
    Own code, served with the site: nothing is fetched from another host. */
 (function () {
   function key(cell) {
@@ -14,25 +17,36 @@
     if (a.num !== undefined && b.num !== undefined) return dir * (a.num - b.num);
     return dir * String(a.text || a.num).localeCompare(String(b.text || b.num), "zh-Hans-CN-u-co-pinyin");
   }
+  function numeric(table, col) {
+    return Array.prototype.some.call(table.tBodies[0].rows, function (r) {
+      return r.cells[col] && r.cells[col].querySelector("[data-value]");
+    });
+  }
   function init() {
     document.querySelectorAll(".sortable table").forEach(function (table) {
+      if (!table.tBodies[0] || table.querySelector("thead th > button.cb-sort")) return;
       var heads = table.querySelectorAll("thead th");
       heads.forEach(function (th, col) {
-        th.setAttribute("role", "button");
-        th.setAttribute("tabindex", "0");
+        var first = numeric(table, col) ? "descending" : "ascending";
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "cb-sort";
+        button.title = "点击排序";
+        while (th.firstChild) button.appendChild(th.firstChild);
+        th.appendChild(button);
         th.setAttribute("aria-sort", "none");
-        th.title = "点击排序";
         function sort() {
-          var dir = th.getAttribute("aria-sort") === "descending" ? 1 : -1;
+          var now = th.getAttribute("aria-sort");
+          var next = now === first ? (first === "ascending" ? "descending" : "ascending") : first;
+          var dir = next === "ascending" ? 1 : -1;
           heads.forEach(function (h) { h.setAttribute("aria-sort", "none"); });
-          th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
+          th.setAttribute("aria-sort", next);
           var body = table.tBodies[0];
           var rows = Array.prototype.slice.call(body.rows);
           rows.sort(function (r1, r2) { return compare(key(r1.cells[col]), key(r2.cells[col]), dir); });
           rows.forEach(function (r) { body.appendChild(r); });
         }
-        th.addEventListener("click", sort);
-        th.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); } });
+        button.addEventListener("click", sort);
       });
     });
   }

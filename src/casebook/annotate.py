@@ -2,7 +2,10 @@
 
 The first occurrence of a term on a page links to its glossary entry (and,
 for print, is followed by its pinyin); later occurrences get a tooltip
-(``<abbr title>``, shown by Material's content.tooltips). Nothing is changed
+(``<abbr title>``, shown by Material's content.tooltips, and a Tab stop). Every occurrence is described
+(``aria-describedby``) by the term's pinyin and short definition, written once after the first one in a hidden
+element that neither the screen, the printed page nor the search index shows (its text is a ``print-pinyin``,
+which search leaves out; the hidden element around it keeps it off paper). Nothing is changed
 inside headings, links, code, highlighted passages (``<mark>``), quoted
 evidence (``<blockquote>``), SVG, or existing abbreviations. All terms are matched together by one Aho–Corasick
 automaton, longest term first.
@@ -92,12 +95,15 @@ class Annotator:
     def _mark(self, word: str, term: str, url: str, linked: set[str]) -> str:
         """The first occurrence of a term on a page links to the glossary; later ones get a tooltip."""
         tip = self.tips[term]
+        anchor = self.entries[term].anchor
+        desc = f"{anchor}-def"
         if term in linked:
-            return f'<abbr class="gloss" title="{tip}">{word}</abbr>'
+            return f'<abbr class="gloss" tabindex="0" title="{tip}" aria-describedby="{desc}">{word}</abbr>'
         linked.add(term)
         return (
-            f'<a class="gloss-term" href="{url}#{self.entries[term].anchor}" title="{tip}">{word}</a>'
+            f'<a class="gloss-term" href="{url}#{anchor}" title="{tip}" aria-describedby="{desc}">{word}</a>'
             f'<span class="print-pinyin">（{self.pinyin[term]}）</span>'
+            f'<span id="{desc}" hidden><span class="print-pinyin">{tip}</span></span>'
         )
 
 

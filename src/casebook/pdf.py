@@ -5,11 +5,16 @@
     python -m casebook.pdf --ensure-browser   # only install/check Chromium and the fonts (tasks.py test runs it)
 
 Uses Debian's Chromium (or, where there is none, the one `playwright install chromium` downloaded), driven
-by Playwright, on the built site served on 127.0.0.1. When Chromium or the Noto CJK fonts are missing and this
-runs as root or with passwordless sudo, they are installed with apt-get; otherwise it stops with the command to
-run (``INSTALL_COMMAND``). Needs the ``[pdf]`` extra (playwright, pypdf, fonttools). File names are stable:
+by Playwright, on the built site served on 127.0.0.1. When Chromium or the fonts are missing and this runs as
+root or with passwordless sudo, they are installed with apt-get; otherwise it stops with the command to run
+(``INSTALL_COMMAND``). Needs the ``[pdf]`` extra (playwright, pypdf, fonttools). File names are stable:
 ``case-<id>.pdf``, ``mechanism-<id>.pdf`` and ``casebook-edition.pdf`` (with ``casebook-edition-<k>.pdf`` for
-the volumes of a library of more than 50 cases).
+the volumes of a library of more than 50 cases). The build publishes the same files in the site's ``pdf/``
+folder (casebook.site_pdf).
+
+Handouts are set in two faces with TrueType outlines (AR PL UMing CN and WenQuanYi Micro Hei, see
+docs/stylesheets/print.css), which Chromium embeds as subset CID fonts; each PDF is then finished by
+casebook.pdf_finish (fonts Chromium embedded whole are subset, print dates removed).
 """
 
 from __future__ import annotations
@@ -43,9 +48,24 @@ CHROMIUM_ARGS = [
 ]
 
 
-# Debian packages the print tests and `tasks.py pdf` need (poppler-utils: pdffonts/pdftotext, for looking at a
-# PDF by hand; fontconfig: fc-list, which finds the fonts), and the command an editor runs to install them.
-APT_PACKAGES = ("chromium", "fonts-noto-cjk", "poppler-utils", "fontconfig")
+# Debian packages the print tests, the build's PDFs and `tasks.py pdf` need, and the command an editor runs to
+# install them: Chromium; Noto CJK, the screen pages' CJK font; the two print faces with TrueType outlines
+# (fonts-arphic-uming: AR PL UMing CN, the text face; fonts-wqy-microhei: WenQuanYi Micro Hei, its bold);
+# poppler-utils (pdffonts/pdftotext, for looking at a PDF by hand); fontconfig (fc-list, which finds the fonts).
+APT_PACKAGES = (
+    "chromium",
+    "fonts-noto-cjk",
+    "fonts-arphic-uming",
+    "fonts-wqy-microhei",
+    "poppler-utils",
+    "fontconfig",
+)
+# The font families each font package gives (as fc-list names them).
+FONT_PACKAGES = {
+    "fonts-noto-cjk": ("Noto Sans CJK SC", "Noto Serif CJK SC"),
+    "fonts-arphic-uming": ("AR PL UMing CN",),
+    "fonts-wqy-microhei": ("WenQuanYi Micro Hei",),
+}
 INSTALL_COMMAND = "sudo apt-get install -y " + " ".join(APT_PACKAGES)
 
 
@@ -66,26 +86,40 @@ def playwright_chromium() -> str | None:
 
 
 def find_chromium() -> str | None:
-    """A Chromium binary: $CASEBOOK_CHROMIUM, the system's Chromium or Chrome, else Playwright's download."""
+    """A Chromium binary: $CASEBOOK_CHROMIUM, the system's Chromium or Chrome, else Playwright's download.
+    CASEBOOK_CHROMIUM=none: no Chromium, as on a machine without one (a build then makes no PDF)."""
+    if os.environ.get("CASEBOOK_CHROMIUM") == "none":
+        return None
     for path in (os.environ.get("CASEBOOK_CHROMIUM"), *CHROMIUM_CANDIDATES):
         if path and Path(path).exists():
             return path
     return shutil.which("chromium") or playwright_chromium()
 
 
-def has_cjk_font() -> bool:
+def _zh_families() -> str:
     try:
-        out = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, check=False).stdout
+        return subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False).stdout
     except FileNotFoundError:
-        return False
-    return "Noto Sans CJK" in out or "Noto Serif CJK" in out
+        return ""
+
+
+def missing_fonts() -> list[str]:
+    """The font packages of FONT_PACKAGES none of whose families fontconfig knows."""
+    families = _zh_families()
+    return [pkg for pkg, names in FONT_PACKAGES.items() if not any(name in families for name in names)]
+
+
+def has_cjk_font() -> bool:
+    """Noto CJK (the screen pages) and both print faces (the PDFs) are installed."""
+    return not missing_fonts()
 
 
 def missing_packages() -> list[str]:
     """The APT_PACKAGES that are not installed (Chromium counts as installed when any Chromium is found)."""
+    fonts = set(missing_fonts())
     present = {
         "chromium": find_chromium() is not None,
-        "fonts-noto-cjk": has_cjk_font(),
+        **{pkg: pkg not in fonts for pkg in FONT_PACKAGES},
         "poppler-utils": shutil.which("pdffonts") is not None,
         "fontconfig": shutil.which("fc-list") is not None,
     }
@@ -132,7 +166,7 @@ def install_packages(packages: Sequence[str], prefix: list[str]) -> bool:
 
 
 class BrowserMissing(Exception):
-    """Chromium or the Noto CJK fonts are missing and could not be installed; the message says how to."""
+    """Chromium or the CJK fonts are missing and could not be installed; the message says how to."""
 
 
 def missing_message(what: Sequence[str], tried: bool) -> str:
@@ -145,18 +179,19 @@ def missing_message(what: Sequence[str], tried: bool) -> str:
     )
     return (
         f"{' and '.join(what)} {'is' if len(what) == 1 else 'are'} missing: the print tests and PDFs need "
-        f"Chromium and the Noto CJK fonts. {why} Install them with:\n\n"
+        f"Chromium and the CJK fonts. {why} Install them with:\n\n"
         f"    {INSTALL_COMMAND}\n\n"
         "On Ubuntu, whose chromium package is a snap, install Playwright's Chromium instead: "
         "`.venv/bin/python -m playwright install --with-deps chromium` and "
-        "`sudo apt-get install -y fonts-noto-cjk poppler-utils`. A Chromium elsewhere can be named with "
+        f"`sudo apt-get install -y {' '.join(p for p in APT_PACKAGES if p != 'chromium')}`. "
+        "A Chromium elsewhere can be named with "
         "CASEBOOK_CHROMIUM=/path/to/chromium. To run the tests without the browser tests: "
         "CASEBOOK_SKIP_BROWSER=1 python3 tasks.py test"
     )
 
 
 def ensure_browser(install: bool = True) -> str:
-    """Path of a Chromium with Noto CJK fonts available; install what is missing with apt-get if allowed.
+    """Path of a Chromium with the CJK fonts available; install what is missing with apt-get if allowed.
 
     Raises BrowserMissing, whose message gives the install command, when they are missing and cannot be
     installed."""
@@ -171,7 +206,7 @@ def ensure_browser(install: bool = True) -> str:
             tried = True
             chromium, fonts = find_chromium(), has_cjk_font()
     if chromium is None or not fonts:
-        what = [name for name, ok in (("Chromium", chromium is not None), ("the Noto CJK fonts", fonts)) if not ok]
+        what = [name for name, ok in (("Chromium", chromium is not None), ("the CJK fonts", fonts)) if not ok]
         raise BrowserMissing(missing_message(what, tried))
     return chromium
 
@@ -224,8 +259,8 @@ def launch(chromium: str) -> tuple[Playwright, Browser]:
     return pw, browser
 
 
-def print_pdf(browser: Browser, url: str, target: Path, fix: bool = True) -> None:
-    """Print one page to PDF; with ``fix``, repair its text layer (see pdf_text) before returning."""
+def print_pdf(browser: Browser, url: str, target: Path, finish: bool = True) -> None:
+    """Print one page to PDF; with ``finish``, finish it (see pdf_finish) before returning."""
     page = browser.new_page()
     try:
         page.goto(url, wait_until="load")
@@ -234,10 +269,10 @@ def print_pdf(browser: Browser, url: str, target: Path, fix: bool = True) -> Non
         page.pdf(path=str(target), prefer_css_page_size=True, print_background=False, display_header_footer=False)
     finally:
         page.close()
-    if fix:
-        from .pdf_text import fix_text_layer
+    if finish:
+        from .pdf_finish import finish_pdf
 
-        fix_text_layer(target)
+        finish_pdf(target)
 
 
 async def _render_async(site: Path, out: Path, chromium: str, jobs: int) -> list[Path]:
@@ -247,7 +282,7 @@ async def _render_async(site: Path, out: Path, chromium: str, jobs: int) -> list
 
     from playwright.async_api import async_playwright
 
-    from .pdf_text import fix_text_layer
+    from .pdf_finish import finish_pdf
 
     loop = asyncio.get_running_loop()
     gate = asyncio.Semaphore(jobs)
@@ -272,8 +307,8 @@ async def _render_async(site: Path, out: Path, chromium: str, jobs: int) -> list
                         )
                     finally:
                         await page.close()
-                # the text layer is repaired in a worker process while Chromium prints the next page
-                await loop.run_in_executor(pool, fix_text_layer, target)
+                # the file is finished in a worker process while Chromium prints the next page
+                await loop.run_in_executor(pool, finish_pdf, target, server.url)
                 return target
 
             try:
@@ -310,16 +345,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--ensure-browser",
         action="store_true",
-        help="only make sure Chromium and the Noto CJK fonts are there (installing them if allowed)",
+        help="only make sure Chromium and the CJK fonts are there (installing them if allowed)",
+    )
+    parser.add_argument(
+        "--if-allowed",
+        action="store_true",
+        help="with --ensure-browser: install what is missing only if apt-get may run, and never fail "
+        "(`tasks.py build`, whose PDFs are optional)",
     )
     args = parser.parse_args(argv)
+    if args.ensure_browser and args.if_allowed:
+        if (find_chromium() is None or not has_cjk_font()) and root_prefix() is not None:
+            try:
+                ensure_browser(install=True)
+            except BrowserMissing:
+                pass  # the build says so, in one line
+        return 0
     try:
         chromium = ensure_browser(install=not args.no_install)
     except BrowserMissing as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     if args.ensure_browser:
-        print(f"Chromium: {chromium}; Noto CJK fonts: installed")
+        print(f"Chromium: {chromium}; CJK fonts: installed")
         return 0
     site = args.site
     if site is None:

@@ -13,25 +13,38 @@ from __future__ import annotations
 import html as htmllib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from . import __version__
+from . import __version__, codebook, pdf_links
 from .cache import jinja_bytecode_cache
 from .charts import bar_chart
-from .compare import Column, columns, tags_by_mechanism
-from .display import DEFECT_ZH, FURNITURE_ZH, LEVEL_SCRIPT, QUALIFIER_EN, QUALIFIER_ZH, unit_text, value_text, when_text
-from .downloads import LIBRARY_TITLE, VALUE_COLUMNS, bibtex, csl_items
+from .compare import YEAR_GAP, Column, columns, tags_by_mechanism
+from .display import (
+    DEFECT_ZH,
+    FURNITURE_ZH,
+    LEVEL_SCRIPT,
+    LEVEL_ZH,
+    QUALIFIER_EN,
+    QUALIFIER_ZH,
+    scope_text,
+    unit_text,
+    value_text,
+    when_text,
+)
+from .downloads import LIBRARY_TITLE, MECHANISM_COLUMNS, VALUE_COLUMNS, bibtex, csl_items
 from .library import CaseRecord, Library, ValueRecord
-from .models import IndicatorDef
-from .routes import EDITION_CASES_PER_VOLUME, Route, RouteTable
+from .models import SCOPE_LEVELS, IndicatorDef
+from .routes import EDITION_CASES_PER_VOLUME, PDF_FOLDER, Route, RouteTable, pdf_name
 from .source_view import BackRef, render_source
 
 CHUNK = 5  # indicator columns per comparison table, so tables fit an A4 page
+# A mechanism tag's strength of evidence (MechanismTag.evidence): the mark pages show, and what it means in words
+EVIDENCE = {"explicit": ("●", "来源明确提到"), "inferred": ("○", "编者据描述推断")}
 
 
 class RenderError(Exception):
@@ -48,9 +61,39 @@ def environment(templates_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=False,
         bytecode_cache=jinja_bytecode_cache(),
     )
-    env.filters.update(qzh=lambda q: QUALIFIER_ZH[q], qen=lambda q: QUALIFIER_EN[q])
-    env.globals.update(FURNITURE_ZH=FURNITURE_ZH, DEFECT_ZH=DEFECT_ZH, SCRIPT=LEVEL_SCRIPT, slug=heading_slug)
+    env.filters.update(
+        qzh=lambda q: QUALIFIER_ZH[q], qen=lambda q: QUALIFIER_EN[q], join_notes=join_notes, source_lang=source_lang
+    )
+    env.globals.update(
+        FURNITURE_ZH=FURNITURE_ZH, DEFECT_ZH=DEFECT_ZH, SCRIPT=LEVEL_SCRIPT, EVIDENCE=EVIDENCE, slug=heading_slug
+    )
     return env
+
+
+# Sentence-final marks: a note that ends with one is not followed by the list separator too ("。；").
+_SENTENCE_END = ("。", "！", "？", "…")
+
+
+def join_notes(notes, sep: str = "；") -> str:
+    """Notes written as a list, joined into one run of text: with ``sep`` between two notes, except after a note
+    that already ends a sentence (``。`` and the like), where the next simply follows."""
+    out = ""
+    for note in notes:
+        note = str(note).strip()
+        if not note:
+            continue
+        if out:
+            out += "" if out.endswith(_SENTENCE_END) else sep
+        out += note
+    return out
+
+
+def source_lang(text, case) -> Markup:
+    """Text of a case's source (a quote, its title, a local name), in ``<span lang="zh-Hant">`` where the source
+    is in Traditional script, so that browsers pick Traditional glyph forms; as it is for a Simplified source (the
+    page is zh-Hans). Escaped either way."""
+    text = escape(text)
+    return Markup(f'<span lang="zh-Hant">{text}</span>') if case.data.source.script == "zh-Hant" else text
 
 
 # -- views of the data, as the templates use them -------------------------------------------------------------
@@ -81,6 +124,10 @@ class ValueRow:
         return when_text(self.record.data)
 
     @property
+    def scope(self) -> str:
+        return scope_text(self.record.data.scope, self.case.data.city)
+
+    @property
     def derived(self) -> bool:
         return self.record.data.derived is not None
 
@@ -104,7 +151,9 @@ class ValueRow:
 @dataclass
 class CellView:
     values: list[ValueRow]
-    reasons: list[str]
+    reasons: list[str]  # what sets the cell apart from its column (structured differences only)
+    notes: list[str]  # the editors' notes on its values
+    footnotes: list[int] = field(default_factory=list)  # numbers of its reasons and notes in the table's footnotes
 
     @property
     def flagged(self) -> bool:
@@ -117,6 +166,18 @@ class ColumnView:
     definition: IndicatorDef
     cells: dict[str, CellView]  # case id -> cell
     n_cases: int
+    varies: list[str]
+
+
+@dataclass
+class TableChunk:
+    """Some columns of a comparison table, and the footnotes their cells refer to (each text once)."""
+
+    columns: list[ColumnView]
+    footnotes: list[str]
+
+    def __iter__(self):
+        return iter(self.columns)
 
 
 def value_rows(case: CaseRecord) -> list[ValueRow]:
@@ -165,6 +226,36 @@ class Links:
     def handout_mechanism(self, mechanism_id: str) -> str:
         return self.to(f"print/mechanisms/{mechanism_id}.md")
 
+    def pdf(self, printed_uri: str, before: str = "", after: str = "") -> Markup:
+        """A link to the PDF of a printed page with its size ("PDF，312 KB"), with ``before`` and ``after`` around
+        it (a span of class pdf-link, hidden in print); the build settles it once the PDFs are printed and
+        removes it where none was (casebook.pdf_links)."""
+        if printed_uri not in self.routes or not self.routes[printed_uri].printed:
+            raise RenderError(
+                f"templates/{self.route.template} ({self.route.uri}): a PDF of {printed_uri}, which is not printed"
+            )
+        route = self.routes[printed_uri]
+        name = pdf_name(route.kind, route.key)
+        href = self.to(f"{PDF_FOLDER}/{name}")
+        return Markup(
+            f'{pdf_links.start(name)}<span class="pdf-link">{htmllib.escape(before)}<a href="{href}" '
+            f'type="application/pdf" download="{name}">PDF，{pdf_links.SIZE}</a>{htmllib.escape(after)}</span>'
+            f"{pdf_links.END}"
+        )
+
+    def pdf_case(self, case_id: str, before: str = "", after: str = "") -> Markup:
+        return self.pdf(f"print/cases/{case_id}.md", before, after)
+
+    def pdf_mechanism(self, mechanism_id: str, before: str = "", after: str = "") -> Markup:
+        return self.pdf(f"print/mechanisms/{mechanism_id}.md", before, after)
+
+    def if_pdfs(self) -> Markup:
+        """Opens a block kept only when the build printed PDFs (closed by :meth:`end_pdfs`)."""
+        return Markup(pdf_links.start(pdf_links.ANY))
+
+    def end_pdfs(self) -> Markup:
+        return Markup(pdf_links.END)
+
     def passage(self, row: ValueRow) -> str:
         """A value's passage on its source page (its case page if it has none)."""
         c = row.citation
@@ -184,7 +275,10 @@ class Renderer:
         self.library = library
         self.routes = routes
         self.env = environment(templates_dir)
+        # where a case's archived source is, written out: a handout prints it in place of a link's text
+        self.env.globals["source_address"] = lambda case: self.citation(case)["source_url"]
         self.cases_by_id = {c.id: c for c in library.cases}
+        self._case_order = {c.id: i for i, c in enumerate(library.cases)}
         self._annotator = None
 
     # shared views, computed once per build
@@ -346,16 +440,23 @@ class Renderer:
         """Comparison tables (chunked) and bar charts for some indicator columns."""
         cols = []
         for col in cols_in:
-            view = ColumnView(col.key, col.definition, {}, col.n_cases)
+            view = ColumnView(col.key, col.definition, {}, col.n_cases, col.varies)
             for cid, cell in col.cells.items():
-                view.cells[cid] = CellView([ValueRow(v, cell.case) for v in cell.values], cell.reasons)
+                view.cells[cid] = CellView([ValueRow(v, cell.case) for v in cell.values], cell.reasons, cell.notes)
             cols.append(view)
-        chunks = [cols[i : i + CHUNK] for i in range(0, len(cols), CHUNK)]
+        chunks = []
+        for i in range(0, len(cols), CHUNK):
+            numbers: dict[str, int] = {}
+            for col in cols[i : i + CHUNK]:
+                for cid in sorted(col.cells, key=self._case_order.__getitem__):
+                    cell = col.cells[cid]
+                    cell.footnotes = [numbers.setdefault(t, len(numbers) + 1) for t in [*cell.reasons, *cell.notes]]
+            chunks.append(TableChunk(cols[i : i + CHUNK], list(numbers)))
         charts = []
         for col in cols_in:
             if col.n_cases >= 2:
                 rows = [
-                    (cell.case.data.city + (f"（{v.data.scope}）" if len(cell.values) > 1 else ""), v)
+                    (cell.case.data.city + (f"（{scope_text(v.data.scope)}）" if len(cell.values) > 1 else ""), v)
                     for cell in col.cells.values()
                     for v in cell.values
                 ]
@@ -364,7 +465,7 @@ class Renderer:
                     (
                         col.key,
                         col.definition.name,
-                        Markup(bar_chart(title, rows, col.definition.unit, f"{px}svg-{col.key}")),
+                        Markup(bar_chart(title, rows, col.definition.unit, f"{px}svg-{col.key}", col.definition)),
                     )
                 )
         return chunks, charts
@@ -377,6 +478,23 @@ class Renderer:
         chunks, charts = self.compare_view(g["columns"])
         return {"group": g["group"], "chunks": chunks, "cases": self.library.cases, "charts": charts}
 
+    @cached_property
+    def codebook_groups(self) -> list[codebook.GroupEntries]:
+        return codebook.entries(self.library)
+
+    def _codebook(self, route):
+        return {
+            "groups": self.codebook_groups,
+            "n_indicators": len(self.library.indicators),
+            "n_reported": sum(1 for g in self.codebook_groups for e in g.entries if e.n_cases),
+            "year_gap": YEAR_GAP,
+            "kind_zh": codebook.KIND_ZH,
+            "levels_zh": codebook.levels_zh,
+            "factor_text": codebook.factor_text,
+            "not_convertible": codebook.NOT_CONVERTIBLE,
+            "level_words": "、".join(LEVEL_ZH[level] for level in SCOPE_LEVELS),
+        }
+
     def _downloads(self, route):
         csl = {
             item["id"].removeprefix("casebook-"): json.dumps(item, ensure_ascii=False, indent=1)
@@ -384,6 +502,9 @@ class Renderer:
         }
         return {
             "columns": VALUE_COLUMNS,
+            "codebook_columns": codebook.CODEBOOK_COLUMNS,
+            "mechanism_columns": MECHANISM_COLUMNS,
+            "n_indicators": len(self.library.indicators),
             "bib": bibtex(self.library),
             "csl": csl,
             "n_values": sum(len(c.values) for c in self.library.cases),

@@ -23,10 +23,16 @@ DOCS_IN_NAV = {"methodology.md": "方法说明", "guide.md": "编辑指南"}
 # grows with the library makes the build quadratic, and a sidebar of hundreds of cities helps no reader.
 NAV_CASES_LISTED_UP_TO = 30
 
+# The codebook page (every indicator: what it counts, units, levels, comparability, the cases reporting it).
+CODEBOOK_TITLE = "指标编码手册"
+
 # The downloads published beside the pages (site path -> what it holds, for the downloads page).
 DOWNLOADS = (
     "downloads/indicators.csv",
     "downloads/indicators.json",
+    "downloads/codebook.csv",
+    "downloads/codebook.json",
+    "downloads/mechanisms.csv",
     "downloads/mechanisms.json",
     "downloads/cases.json",
     "downloads/sources.csl.json",
@@ -34,8 +40,20 @@ DOWNLOADS = (
 )
 
 PRINT_KINDS = {"handout_case", "handout_mechanism", "edition", "edition_volume"}
+# The build prints every printed page to PDF into this folder of the site (casebook.site_pdf); names are stable.
+PDF_FOLDER = "pdf"
 # Pages whose terms get glossary links and tooltips (reading pages about cases and mechanisms).
 ANNOTATED_KINDS = {"case", "source", "mechanism", "handout_case", "handout_mechanism", "edition", "edition_volume"}
+
+
+def pdf_name(kind: str, key: str | None) -> str:
+    """The PDF file name of a printed page: case-<id>.pdf, mechanism-<id>.pdf, casebook-edition[-<k>].pdf."""
+    return {
+        "handout_case": f"case-{key}.pdf",
+        "handout_mechanism": f"mechanism-{key}.pdf",
+        "edition": "casebook-edition.pdf",
+        "edition_volume": f"casebook-edition-{key}.pdf",
+    }[kind]
 
 
 def n_volumes(n_cases: int) -> int:
@@ -98,6 +116,7 @@ def page_uris(case_ids: list[str], group_ids: list[str], mechanism_ids: list[str
         "cases/index.md",
         "mechanisms/index.md",
         "compare/index.md",
+        "codebook.md",
         "downloads.md",
         "print/index.md",
         "print/edition.md",
@@ -116,6 +135,9 @@ def page_uris(case_ids: list[str], group_ids: list[str], mechanism_ids: list[str
 
 
 _PRINT_META = {"search": {"exclude": True}, "hide": ["navigation", "toc"]}
+#: Comparison pages are wide tables and charts: they use the whole width, without the navigation sidebar (on a
+#: phone the navigation is in the drawer as on every page).
+_WIDE_META = {"hide": ["navigation"]}
 
 
 class RouteTable:
@@ -137,7 +159,8 @@ class RouteTable:
         used = {v.definition.group for c in lib.cases for v in c.values}
         self.groups = [g for g in lib.groups if g.id in used]
         for g in self.groups:
-            self._add(f"compare/{g.id}.md", f"比较：{g.name}", "compare", g.id)
+            self._add(f"compare/{g.id}.md", f"比较：{g.name}", "compare", g.id, _WIDE_META)
+        self._add("codebook.md", CODEBOOK_TITLE, "codebook")
         self._add("downloads.md", "数据下载", "downloads")
         if lib.glossary:
             self._add("glossary.md", "术语表", "glossary")
@@ -158,6 +181,10 @@ class RouteTable:
                     _PRINT_META,
                 )
         self.files = {name: name for name in DOWNLOADS}
+        # the PDF of each printed page (site path -> the page's uri); pages link them only where the build
+        # printed them (casebook.site_pdf removes the other links)
+        self.pdfs = {f"{PDF_FOLDER}/{pdf_name(r.kind, r.key)}": r.uri for r in self.routes.values() if r.printed}
+        self.files.update({name: name for name in self.pdfs})
         self._hrefs: dict[tuple[str, str], str] = {}
         self.docs = dict(DOCS_IN_NAV)
         self._nav_library = lib
@@ -213,6 +240,7 @@ class RouteTable:
                 + [{escape(g.name): by_group[g.id]} for g in lib.mechanism_groups if g.id in by_group]
             },
             {"数据比较": ["compare/index.md"] + [{escape(g.name): f"compare/{g.id}.md"} for g in self.groups]},
+            {CODEBOOK_TITLE: "codebook.md"},
             *([{"原始来源": [{escape(c.data.city): f"sources/{c.id}.md"} for c in listed]}] if listed else []),
             *([{"术语表": "glossary.md"}] if "glossary.md" in self.routes else []),
             {DOCS_IN_NAV["methodology.md"]: "methodology.md"},

@@ -125,6 +125,13 @@ class SiteBuild:
     def nav(self) -> list:
         return self.routes.nav()
 
+    def search_glossary(self) -> dict:
+        """The glossary as the search box shows a term's entry (``casebook.search.glossary_data``)."""
+        from .search import glossary_data
+
+        cities = {c.id: c.data.city for c in self.library.cases}
+        return glossary_data(self.library.glossary or [], self.routes, cities)
+
     def markdown(self, uri: str) -> str:
         """The Markdown source MkDocs reads for a generated page: front matter only."""
         route = self.routes[uri]

@@ -57,7 +57,7 @@ def render_paragraph(
     pid = f"p{p.number}" if with_ids else f"s{p.number}"
     head = f'<a class="para-no" href="#{pid}">¶{p.number}</a> '
     if p.kind != "body":
-        body = f'<span class="furniture-label">{FURNITURE_ZH[p.kind]}</span> ' + _clean(
+        body = f'<span class="furniture-label" lang="zh-Hans">{FURNITURE_ZH[p.kind]}</span> ' + _clean(
             raw, keep, 0, len(raw), simplified
         )
         return f'<p class="src-para src-furniture" id="{pid}">{head}{body}</p>'
@@ -91,7 +91,7 @@ def render_paragraph(
                     f'<a href="{escape(r.url)}">{escape(r.label, quote=False)}</a>' for r in backrefs.get(c.anchor, [])
                 )
                 if links:
-                    out.append(f'<span class="backrefs">↩ {links}</span>')
+                    out.append(f'<span class="backrefs" lang="zh-Hans">↩ {links}</span>')
     return f'<p class="src-para" id="{pid}">{head}{"".join(out)}</p>'
 
 
