@@ -130,13 +130,15 @@ def test_cite_works_on_a_fresh_scaffold_and_asks_for_the_scope(scratch, capsys):
     assert re.search(r"^      place: 待填写 +# .*set `city:`", out, re.MULTILINE), out
 
 
-def test_cite_proposes_the_whole_city_as_scope_once_the_city_is_written(scratch, capsys):
-    folder = new_case(capsys, scratch)
+def _write_city(folder, city: str) -> None:
+    """Fill in a scaffold's `city:` line, as the editor does first."""
     path = folder / "case.yaml"
-    path.write_text(
-        re.sub(r"^city: \S+", "city: 测试市", path.read_text(encoding="utf-8"), count=1, flags=re.MULTILINE),
-        encoding="utf-8",
-    )
+    text = re.sub(r"^city: \S+", f"city: {city}", path.read_text(encoding="utf-8"), count=1, flags=re.MULTILINE)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_cite_proposes_the_whole_city_as_scope_once_the_city_is_written(scratch, capsys):
+    _write_city(new_case(capsys, scratch), "测试市")
     code, out, _ = run(capsys, "--root", scratch, "cite", SLUG, "350")
     assert code == 0
     assert re.search(
@@ -150,12 +152,7 @@ def test_what_cite_prints_is_a_valid_value_once_the_key_is_chosen(scratch, capsy
 
     from casebook.models import IndicatorValue
 
-    folder = new_case(capsys, scratch)
-    path = folder / "case.yaml"
-    path.write_text(
-        re.sub(r"^city: \S+", "city: 测试市", path.read_text(encoding="utf-8"), count=1, flags=re.MULTILINE),
-        encoding="utf-8",
-    )
+    _write_city(new_case(capsys, scratch), "测试市")
     code, out, _ = run(capsys, "--root", scratch, "cite", SLUG, "416")
     assert code == 0
     block = out.split("\n\n")[0].replace("indicator: TODO", "indicator: grids")

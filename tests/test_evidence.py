@@ -12,15 +12,13 @@ import csv
 import io
 import json
 import re
-import shutil
 from html import unescape
 from pathlib import Path
 
 import pytest
 
-from conftest import copy_project
+from test_bad_input import base
 
-FIXTURE = Path(__file__).parent / "fixtures" / "editor_case"
 CASE = "cases/fixture/case.yaml"
 SYMBOL = {"explicit": "●", "inferred": "○"}
 WORDS = {"explicit": "来源明确提到", "inferred": "编者据描述推断"}
@@ -43,11 +41,7 @@ def _html(site: Path, path: str) -> str:
 
 # -- the model ----------------------------------------------------------------------------------------------
 def _project(tmp_path: Path) -> Path:
-    project = copy_project(tmp_path / "project")
-    folder = project / "cases" / "fixture"
-    shutil.copytree(FIXTURE, folder)
-    shutil.copyfile(project / "cases" / "dengzhou" / "source.txt", folder / "source.txt")
-    return project
+    return base(tmp_path)  # the bad-input corpus's project: the library plus the fixture case
 
 
 def _report(project: Path) -> list[str]:
