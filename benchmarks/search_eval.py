@@ -23,7 +23,7 @@ import json
 import re
 import subprocess
 import sys
-from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,12 +49,44 @@ QUERIES = [
 TRADITIONAL = {"網格化", "黨建引領", "社區黨組織"}
 
 _ARTICLE = re.compile(r"<article[^>]*>(.*?)</article>", re.S)
-_TAGS = re.compile(r"<[^>]+>")
+
+
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class _IndexedText(HTMLParser):
+    """The text of an article as Pagefind indexes it: without scripts, styles and the elements the site leaves
+    out of the index (casebook.search.EXCLUDED: permalinks and print-only text)."""
+
+    def __init__(self) -> None:
+        from casebook.search import EXCLUDED
+
+        super().__init__(convert_charrefs=True)
+        self.excluded = {c[1:] for c in EXCLUDED}
+        self.skip = 0  # depth inside a left-out element
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _VOID:
+            return
+        if self.skip:
+            self.skip += 1
+        elif tag in ("script", "style") or self.excluded & set((dict(attrs).get("class") or "").split()):
+            self.skip = 1
+
+    def handle_endtag(self, tag):
+        if self.skip and tag not in _VOID:
+            self.skip -= 1
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
 
 
 def article_texts(site: Path, normalised: bool = True) -> dict[str, str]:
-    """Site path ('cases/karamay/') -> visible text of its article, normalised (or, ``normalised=False``, only
-    without whitespace: the text as written, to tell which pages hold a query only in the other script)."""
+    """Site path ('cases/karamay/') -> the text of its article as Pagefind indexes it, normalised (or,
+    ``normalised=False``, only without whitespace: the text as written, to tell which pages hold a query only
+    in the other script)."""
     from casebook.normalize import normalize
 
     out = {}
@@ -64,7 +96,9 @@ def article_texts(site: Path, normalised: bool = True) -> dict[str, str]:
         if not m:
             continue
         rel = page.parent.relative_to(site).as_posix()
-        text = unescape(_TAGS.sub("", m.group(1)))
+        parser = _IndexedText()
+        parser.feed(m.group(1))
+        text = "".join(parser.parts)
         out["" if rel == "." else rel + "/"] = normalize(text) if normalised else "".join(text.split())
     return out
 
@@ -121,11 +155,12 @@ def _browser():
     return pw, pw.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS, headless=True)
 
 
-# The query as the site's search box sends it (docs/javascripts/search.js: glossary terms and Chinese words kept
-# whole, Traditional folded to Simplified), where the page has that script; the raw query otherwise.
+# The query as the site's search box sends it (docs/javascripts/search.js: Chinese words as phrases of their
+# characters, Traditional folded to Simplified) through the engine its UI uses (phrase-search/pagefind.js),
+# where the page has them; the raw query to Pagefind otherwise.
 PAGEFIND_QUERY = """async (q) => {
-  const pf = await import('/pagefind/pagefind.js');
   const cb = window.casebookSearch;
+  const pf = await import(cb && cb.engine ? cb.engine : '/pagefind/pagefind.js');
   if (cb && cb.ready) await cb.ready;
   const r = await pf.search(cb ? cb.processTerm(q) : q);
   const top = await Promise.all(r.results.slice(0, 10).map(x => x.data()));

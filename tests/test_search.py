@@ -125,7 +125,7 @@ def _found(browser, server, query: str) -> list[str]:
     urls = page.evaluate(
         """async (q) => {
           const cb = window.casebookSearch; await cb.ready;
-          const pf = await import(new URL('pagefind/pagefind.js', document.baseURI).href);
+          const pf = await import(cb.engine);  // the module the search box's UI searches through
           const r = await pf.search(cb.processTerm(q));
           return Promise.all(r.results.map(async x => (await x.data()).url));
         }""",
@@ -258,10 +258,10 @@ def test_simplified_query_finds_the_traditional_source(browser, server, indexed_
 
 
 def test_the_copies_are_only_in_the_index(site, traditional):
-    """The Simplified copy and the character runs are made for Pagefind only: no served page holds them."""
+    """The Simplified copy is made for Pagefind only: no served page holds it."""
     case, _, _ = traditional
     html = (site / "sources" / case.id / "index.html").read_text(encoding="utf-8")
-    assert "cb-index-simplified" not in html and "cb-index-pairs" not in html
+    assert "cb-index-simplified" not in html
 
 
 def test_search_box_is_labelled_and_readable(browser, server):
@@ -284,11 +284,11 @@ def test_search_box_is_labelled_and_readable(browser, server):
 
 
 def test_the_browser_sends_the_words_the_index_holds(browser, server, library):
-    """search.js and casebook.search make the same words: a query's key (glossary look-up) and its runs of
-    characters, written the same way on both sides."""
+    """search.js and casebook.search agree: a query's key (glossary look-up) is query_key's, and each run of
+    Han characters goes to Pagefind as a quoted phrase of its characters, which is how the index holds them."""
     import re
 
-    from casebook.search import _HAN_RUN, ngram_word, query_key
+    from casebook.search import query_key
 
     terms = sorted({f for e in library.glossary or [] for f in (e.term, *e.data.aliases)})[:60] + ["社區黨組織"]
     page = browser.new_page()
@@ -299,17 +299,34 @@ def test_the_browser_sends_the_words_the_index_holds(browser, server, library):
         terms,
     )
     page.close()
+    han_run = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
     for t, (key, words) in zip(terms, sent):
         assert key == query_key(t), t
-        runs = [r for piece in re.split(r'["“”\s]', t) for r in _HAN_RUN.findall(query_key(piece))]
+        runs = [r for piece in re.split(r'["“”\s]', t) for r in han_run.findall(query_key(piece))]
+        phrases = re.findall(r'"([^"]*)"', words)
         for run in runs:  # a quotation mark parts runs, in the query as in the index
-            n = min(3, len(run))
-            assert {ngram_word(run[i : i + n]) for i in range(len(run) - n + 1)} <= set(words.split()), t
-        assert not re.search(r"[\u4e00-\u9fff]{2}", words), t  # no run of characters left to a segmenter
+            assert " ".join(run) in phrases, t
+        assert not han_run.search(words), t  # no run of characters left to a segmenter
+
+
+def test_a_phrase_is_ranked_by_its_characters(browser, server):
+    """Pagefind scores every page of a phrase search alike (in page order); the engine ranks them by the
+    characters, so the mechanism page about 网格 comes before pages that mention it once."""
+    page = browser.new_page()
+    page.goto(server.url, wait_until="load")
+    scores = page.evaluate(
+        """async () => { const cb = window.casebookSearch; await cb.ready;
+            const pf = await import(cb.engine);
+            const r = await pf.search(cb.processTerm('网格'));
+            return r.results.map(x => x.score); }"""
+    )
+    page.close()
+    assert len(scores) > 2 and len(set(scores)) > 1
+    assert scores == sorted(scores, reverse=True)
 
 
 def test_index_copy_spaces_characters_and_adds_a_simplified_copy():
-    from casebook.search import index_copy, ngram_word
+    from casebook.search import index_copy
 
     html = '<html><body><nav>導航</nav><article><h1>原文</h1><p>社區<a href="#">黨組織</a>書記，APP平台</p></article></html>'
     copy, chars = index_copy(html)
@@ -317,7 +334,5 @@ def test_index_copy_spaces_characters_and_adds_a_simplified_copy():
     article = copy[copy.index("<article>") :]
     assert "社 區" in article and " 黨 組 織 " in article
     assert '<div class="cb-index-simplified">社 区 党 组 织 书 记' in article
-    for run in ("社区", "区党", "党组织", "组织书"):  # across the link, in Simplified
-        assert ngram_word(run) in article
-    assert ngram_word("记平") not in article and "APP" in article
+    assert "APP" in article
     assert {"社", "区", "党"} <= chars and "導" not in chars

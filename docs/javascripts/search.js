@@ -1,21 +1,23 @@
 /* Site search: Pagefind's default UI mounted in Material's header, with Material's search conventions.
    The bundle (site/pagefind/) is written by the build; nothing is fetched from another host.
 
-   Pagefind indexes a copy of each page with one word per Han character, every run of two and of three adjacent
-   characters, and a Simplified copy of Traditional text (src/casebook/search.py). A Chinese query is sent the
-   same way, in Simplified (the build's character table, casebook-search.json): 网格 as "网 格 x07f5106814"
-   (the run written in Latin letters and digits, which no segmenter splits), so only pages where the
-   characters stand together match (not 网页 … 格), in either script, ranked by the characters. A query that is a glossary term or one of its written forms shows that
-   term's entry above the results. window.casebookSearch exposes the query rewriting (benchmarks/search_eval.py
-   queries through it). */
+   Pagefind indexes a copy of each page with one word per Han character and a Simplified copy of Traditional
+   text (src/casebook/search.py). A Chinese query is sent in Simplified (the build's character table,
+   casebook-search.json), each run of characters as a quoted phrase: 网格 as "网 格". The UI's bundle is
+   phrase-search/pagefind.js, Pagefind's API with phrases ranked: only pages where the characters stand together
+   match (not 网页 … 格), in either script, ranked by the characters. A query that is a glossary term or one of
+   its written forms shows that term's entry above the results. window.casebookSearch exposes the query
+   rewriting and the engine (tests and benchmarks/search_eval.py query through them). */
 (function () {
   var script = document.currentScript;
   // absolute, since Pagefind resolves a relative bundle path against its own script, not the page
   var bundle = new URL(script ? script.getAttribute("data-bundle") : "/pagefind/", document.baseURI).href;
   var siteRoot = new URL("../", bundle).href;
+  var engine = new URL("phrase-search/", script ? script.src : new URL("javascripts/", siteRoot).href).href;
   var HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
   var HAN_RE = new RegExp("[" + HAN + "]");
-  var HAN_RUN = new RegExp("[" + HAN + "]{2,}", "g");
+  var HAN_RUN_SPLIT = new RegExp("([" + HAN + "]{2,})");
+  var HAN_RUN_ONLY = new RegExp("^[" + HAN + "]{2,}$");
   var GAP = new RegExp("([" + HAN + "])(?=\\S)|(\\S)(?=[" + HAN + "])", "g");
   // the spaces the index copy put around characters, in an excerpt (marks may stand between them): those
   // beside a Han character or Chinese punctuation, unless the other side is a Latin letter (克拉玛依市 Karamay)
@@ -23,7 +25,6 @@
   var JOINED = new RegExp("(" + CJK + ")((?:\\s|</?mark>)+)(?=[^\\sA-Za-z])|([^\\sA-Za-z])((?:\\s|</?mark>)+)(?=" +
     CJK + ")", "g");
   var QUOTES = "“”‘’\"'「」『』《》〈〉";
-  var NGRAM_WORDS = /(<mark>)?\bx(?:[0-9a-f]{5}){2,3}\b(<\/mark>)?\s*/g; // should an excerpt reach them
   var data = { t2s: {}, forms: {}, entries: [] };
   var lastQuery = "";
 
@@ -54,23 +55,19 @@
 
   function spaced(text) { return text.replace(GAP, "$1$2 "); }
 
-  function ngramWord(chars) { // as casebook.search.ngram_word: 网格 → x07f5106814
-    return "x" + chars.map(function (ch) { return ("0000" + ch.codePointAt(0).toString(16)).slice(-5); }).join("");
-  }
-
   function processTerm(query) {
     lastQuery = query.trim();
     var folded = fold(lastQuery).replace(/["“”]/g, " ").replace(/\s+/g, " ").trim();
     if (!HAN_RE.test(folded)) return query; // Latin letters and numbers: Pagefind's own prefix search
-    // each character, and each run of three adjacent characters (of two, in a word of two): the index holds
-    // them all (casebook.search.NGRAMS), and every word must match
+    // each run of Han characters as a phrase of its characters (phrase-search/pagefind.js finds the pages that
+    // hold it and ranks them); the index holds one word per character (casebook.search)
     var words = [];
     folded.split(" ").forEach(function (part) {
-      spaced(part).split(" ").forEach(function (w) { if (w) words.push(w); });
-      (part.match(HAN_RUN) || []).forEach(function (run) {
-        var chars = Array.from(run);
-        var n = Math.min(3, chars.length);
-        for (var i = 0; i + n <= chars.length; i++) words.push(ngramWord(chars.slice(i, i + n)));
+      var pieces = part.split(HAN_RUN_SPLIT);
+      pieces.forEach(function (piece) {
+        if (!piece) return;
+        if (HAN_RUN_ONLY.test(piece)) words.push('"' + Array.from(piece).join(" ") + '"');
+        else spaced(piece).split(" ").forEach(function (w) { if (w) words.push(w); });
       });
     });
     return words.filter(function (w, i) { return words.indexOf(w) === i; }).join(" ");
@@ -101,7 +98,7 @@
 
   function processResult(result) {
     if (result.meta && result.meta.title) result.meta.title = joined(result.meta.title);
-    result.excerpt = joined(result.excerpt).replace(NGRAM_WORDS, "");
+    result.excerpt = joined(result.excerpt);
     result.url = highlighted(result.url);
     (result.sub_results || []).forEach(function (sub) {
       sub.title = joined(sub.title);
@@ -111,7 +108,10 @@
     return result;
   }
 
-  window.casebookSearch = { processTerm: processTerm, processResult: processResult, key: key, ready: ready };
+  window.casebookSearch = {
+    processTerm: processTerm, processResult: processResult, key: key, ready: ready,
+    bundle: bundle, engine: engine + "pagefind.js"
+  };
 
   function element(tag, className, text) {
     var el = document.createElement(tag);
@@ -174,7 +174,7 @@
     header.insertBefore(host, header.querySelector(".md-header__source"));
     new PagefindUI({
       element: "#cb-search",
-      bundlePath: bundle,
+      bundlePath: engine,
       showImages: false,
       showSubResults: true,
       resetStyles: false,

@@ -11,17 +11,17 @@ page a reader reads, not a handout.
 **What Pagefind reads is a copy of each page, not the page served** (:func:`index_copy`, written to a temporary
 folder; the pages readers get are not changed). In its article:
 
-- Every Han character is a word of its own, and every run of two and of three adjacent characters is added as a
-  word too (``NGRAMS``, once each, written in Latin letters and digits by :func:`ngram_word`, in a block of low
-  weight). Pagefind's Chinese mode segments pages with jieba when it indexes them but queries with the browser's
-  ``Intl.Segmenter``, and the two disagree: Chromium splits 一肩挑 into 一 + 肩 + 挑 and 网格 into 网 + 格,
-  which the index held as 一 + 肩挑 and 网格, so 一肩挑 found nothing and 网格 found pages with 网页 and 格.
-  With words made here, neither segmenter has anything left to split: the site's search box
-  (``docs/javascripts/search.js``) sends a Chinese query the same way, 网格 as its characters and the word for
-  网格, 社区党组织 as its characters and the words for 社区党, 区党组 and 党组织 (its runs of three, or its
-  pair if it has two characters). Every word must match, so the runs keep the query's characters together
-  (网格 never matches a page with only 网页 and 格), and the characters rank the pages and mark the excerpt.
-  A glossary term is kept whole like any query, wherever and in whichever script it is written.
+- Every Han character is a word of its own. Pagefind's Chinese mode segments pages with jieba when it indexes
+  them but queries with the browser's ``Intl.Segmenter``, and the two disagree: Chromium splits 一肩挑 into
+  一 + 肩 + 挑 and 网格 into 网 + 格, which the index held as 一 + 肩挑 and 网格, so 一肩挑 found nothing and 网格
+  found pages with 网页 and 格. With one word per character neither segmenter has anything left to split. The
+  site's search box (``docs/javascripts/search.js``) sends each run of Han characters in a query as a quoted
+  phrase of its characters (网格 as ``"网 格"``), which Pagefind matches exactly (the characters next to each
+  other, in order), and ``docs/javascripts/phrase-search/pagefind.js`` ranks the pages found by the characters
+  (Pagefind scores every page of a phrase search alike). A glossary term is kept whole like any query, wherever
+  and in whichever script it is written. (Issue 16 first added every run of two and three characters as extra
+  words instead: the same results, but three times the words, and at 1,000 cases a build four times as long
+  and an indexer of 7 GB; benchmarks/README.md.)
 - Text in Traditional script is followed, at the end of the article, by a Simplified copy (OpenCC's ``t2s``,
   one character at a time: the same table converts the query in the browser, :func:`search_data`), so a query
   in either script finds a source in either script. The copy exists only in the index, never on the page, so
@@ -62,14 +62,9 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # “一 as 一, so a mark would slip by a word.
 _WORD_GAP = re.compile(rf"(?<=[{_HAN}])(?=\S)|(?<=\S)(?=[{_HAN}])")
 _HAN_CHAR = re.compile(rf"[{_HAN}]")
-_HAN_RUN = re.compile(rf"[{_HAN}]{{2,}}")
-# a tag that ends a run of text (two characters on either side of it are not a pair)
-_BLOCK = re.compile(r"</?(p|div|li|td|th|tr|h[1-6]|br|section|table|ul|ol|dd|dt|figcaption|blockquote)\b", re.I)
 _INLINE = re.compile(r"</?(a|span|abbr|mark|em|strong|b|i|code|sup|sub|small|q|cite|bdi|ruby|rt|time)\b", re.I)
-PAIR_WEIGHT = "0.1"
-NGRAMS = (2, 3)  # the runs of adjacent characters indexed as words, besides each character
 # Pagefind's language for the index. Its Chinese mode segments pages with jieba, which leaves the words made
-# here alone (single characters between spaces, runs written in Latin letters and digits).
+# here alone (single characters between spaces).
 INDEX_LANGUAGE = "zh"
 _TAG = re.compile(r"(<[^>]*>)")
 _ARTICLE = re.compile(r"(<article\b[^>]*>)(.*)(</article>)", re.S)
@@ -126,29 +121,10 @@ def spaced(text: str) -> str:
     return _WORD_GAP.sub(" ", text)
 
 
-@lru_cache(maxsize=1 << 18)
-def ngram_word(chars: str) -> str:
-    """The index word for a run of adjacent Han characters: ``x`` and each character's code point in five hex
-    digits (网格 → ``x07f5106814``). Latin letters and digits, so that no segmenter splits it: Pagefind runs the
-    browser's ``Intl.Segmenter`` over every query on a page in Chinese, and it splits 网格 and 格员."""
-    return "x" + "".join(f"{ord(ch):05x}" for ch in chars)
-
-
-def ngrams(text: str) -> list[str]:
-    """The index words (:func:`ngram_word`) of every two and every three adjacent Han characters in ``text``
-    (``NGRAMS``), once each, in the order they first occur."""
-    seen: dict[str, None] = {}
-    for run in _HAN_RUN.findall(text):
-        for n in NGRAMS:
-            seen.update(dict.fromkeys(run[i : i + n] for i in range(len(run) - n + 1)))
-    return [ngram_word(g) for g in seen]
-
-
 def index_copy(html: str, table: dict[str, str] | None = None) -> tuple[str, set[str]]:
     """The page as Pagefind reads it (see the module's docstring): in its article, Han characters spaced apart,
-    a Simplified copy of the Traditional-script text and the runs of adjacent characters appended (``div``s
-    Pagefind indexes; this copy is never served). Returns the copy and the Han characters its article holds
-    (in Simplified)."""
+    and a Simplified copy of the Traditional-script text appended (a ``div`` Pagefind indexes; this copy is
+    never served). Returns the copy and the Han characters its article holds (in Simplified)."""
     table = t2s_table() if table is None else table
     m = _ARTICLE.search(html)
     if m is None:
@@ -157,7 +133,7 @@ def index_copy(html: str, table: dict[str, str] | None = None) -> tuple[str, set
     translation = _translation() if table is t2s_table() else {ord(t): s for t, s in table.items()}
     out: list[str] = []
     converted: list[str] = []
-    text: list[str] = []  # the article's text in Simplified, tags left out (a term may span a glossary link)
+    chars: set[str] = set()
     raw = False  # inside <script> or <style>: not text, left as it is
     for i, part in enumerate(parts):
         if i % 2:
@@ -166,31 +142,21 @@ def index_copy(html: str, table: dict[str, str] | None = None) -> tuple[str, set
                 raw = True
             elif raw and part[:2] == "</":
                 raw = False
-            elif _BLOCK.match(part):
-                text.append("\n")
             continue
         if raw or not _HAN_CHAR.search(part):
             out.append(part)
-            if not raw:
-                text.append(part)
             continue
         simplified = part.translate(translation) if any(ch in table for ch in part) else part
-        text.append(simplified)
+        chars.update(_HAN_CHAR.findall(simplified))
         # apart from the text of an inline element next to it too (a block's end already parts them)
         before = " " if i > 0 and _INLINE.match(parts[i - 1]) else ""
         after = " " if i + 1 < len(parts) and _INLINE.match(parts[i + 1]) else ""
         out.append(before + spaced(part) + after)
         if simplified != part:
             converted.append(spaced(simplified))
-    joined = "".join(text)
-    pairs = ngrams(joined)
-    extra = ""
-    if converted:
-        extra += f'<div class="cb-index-simplified">{" ".join(converted)}</div>'
-    if pairs:  # low weight: they make a query's characters stand together; the characters themselves rank
-        extra += f'<div class="cb-index-pairs" data-pagefind-weight="{PAIR_WEIGHT}">{" ".join(pairs)}</div>'
+    extra = f'<div class="cb-index-simplified">{" ".join(converted)}</div>' if converted else ""
     article = m.group(1) + "".join(out) + extra + m.group(3)
-    return html[: m.start()] + article + html[m.end() :], set(_HAN_CHAR.findall(joined))
+    return html[: m.start()] + article + html[m.end() :], chars
 
 
 def _write_copies(job: tuple[Path, Path, list[Path]]) -> set[str]:
