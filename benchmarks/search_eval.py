@@ -56,7 +56,7 @@ _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "me
 
 class _IndexedText(HTMLParser):
     """The text of an article as Pagefind indexes it: without scripts, styles and the elements the site leaves
-    out of the index (casebook.search.EXCLUDED: permalinks and print-only text)."""
+    out of the index (casebook.search.EXCLUDED: permalinks and print-only text; ``data-pagefind-ignore``)."""
 
     def __init__(self) -> None:
         from casebook.search import EXCLUDED
@@ -71,7 +71,11 @@ class _IndexedText(HTMLParser):
             return
         if self.skip:
             self.skip += 1
-        elif tag in ("script", "style") or self.excluded & set((dict(attrs).get("class") or "").split()):
+        elif (
+            tag in ("script", "style")
+            or self.excluded & set((dict(attrs).get("class") or "").split())
+            or "data-pagefind-ignore" in dict(attrs)
+        ):
             self.skip = 1
 
     def handle_endtag(self, tag):

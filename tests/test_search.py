@@ -86,13 +86,17 @@ def test_result_page_highlights_the_query(browser, server):
 
 
 class _Visible(Page):
-    """The article's text as Pagefind indexes it: without the elements casebook.search.EXCLUDED leaves out."""
+    """The article's text as Pagefind indexes it: without the elements casebook.search.EXCLUDED leaves out and
+    those a template marks ``data-pagefind-ignore`` (the filter panels)."""
 
     def handle_data(self, data):
         from casebook.search import EXCLUDED
 
         classes = {c[1:] for c in EXCLUDED}
-        if self._article and not any(classes & set((a.get("class") or "").split()) for _, a in self.stack):
+        left_out = any(
+            classes & set((a.get("class") or "").split()) or "data-pagefind-ignore" in a for _, a in self.stack
+        )
+        if self._article and not left_out:
             if not any(t in ("script", "style") for t, _ in self.stack):
                 self.text_parts.append(data)
 
@@ -328,9 +332,13 @@ def test_a_phrase_is_ranked_by_its_characters(browser, server):
 def test_index_copy_spaces_characters_and_adds_a_simplified_copy():
     from casebook.search import index_copy
 
-    html = '<html><body><nav>導航</nav><article><h1>原文</h1><p>社區<a href="#">黨組織</a>書記，APP平台</p></article></html>'
+    html = (
+        '<html lang="zh-Hans"><head><title>原文</title></head><body><nav>導航</nav>'
+        '<article><h1>原文</h1><p>社區<a href="#">黨組織</a>書記，APP平台</p></article><footer>頁腳</footer></body></html>'
+    )
     copy, chars = index_copy(html)
-    assert "<nav>導航</nav>" in copy  # only the article is changed
+    assert copy.startswith('<html lang="zh-Hans"><head><title>原文</title></head><body><article>')
+    assert "導航" not in copy and "頁腳" not in copy  # only what Pagefind reads: the head and the article
     article = copy[copy.index("<article>") :]
     assert "社 區" in article and " 黨 組 織 " in article
     assert '<div class="cb-index-simplified">社 区 党 组 织 书 记' in article
