@@ -35,8 +35,31 @@ REQUIRED = (
 )
 
 
-def copy_project(dest: Path) -> Path:
-    """A copy of everything a build reads, to mutate without touching the repository."""
+# The fictional cities of the test fixtures (tests/fixtures/editor_case, fictional_city, the hostile corpus, the
+# golden library): codes that data/adcodes.csv does not have, in 河南省, county-level like the fixture case. A test
+# project gets them in its copy of data/adcodes-supplement.csv, never the repository: no real city's code is given
+# to a made-up one.
+FICTIONAL_DIVISIONS = (("419099", "测试市"), ("419098", "第二市"))
+FICTIONAL_SOURCE = "测试用虚构城市，仅用于测试"
+FICTIONAL_ADCODE = FICTIONAL_DIVISIONS[0][0]  # 测试市's
+
+
+def supplement_row(code: str, name: str, source: str = FICTIONAL_SOURCE) -> str:
+    return f"{code},{name},{source}\n"
+
+
+def add_fictional_divisions(project: Path, divisions=FICTIONAL_DIVISIONS) -> None:
+    """Add the fictional cities to ``project``'s data/adcodes-supplement.csv (made, with its header, if absent)."""
+    path = project / "data" / "adcodes-supplement.csv"
+    text = path.read_text(encoding="utf-8") if path.exists() else "adcode,name,source\n"
+    if text and not text.endswith("\n"):
+        text += "\n"
+    path.write_text(text + "".join(supplement_row(code, name) for code, name in divisions), encoding="utf-8")
+
+
+def copy_project(dest: Path, fictional: bool = True) -> Path:
+    """A copy of everything a build reads, to mutate without touching the repository; with ``fictional``, the
+    fixtures' fictional cities are in its data/adcodes-supplement.csv."""
     dest.mkdir(parents=True, exist_ok=True)
     for name in ("mkdocs.yml", "docs", "hooks", "templates", "data", "cases", "schema", "overrides"):
         src = ROOT / name
@@ -44,6 +67,8 @@ def copy_project(dest: Path) -> Path:
             shutil.copytree(src, dest / name)
         elif src.exists():
             shutil.copy2(src, dest / name)
+    if fictional:
+        add_fictional_divisions(dest)
     return dest
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project, run_build, run_check
+from conftest import FICTIONAL_ADCODE, copy_project, run_build, run_check
 
 FIXTURE = Path(__file__).parent / "fixtures" / "editor_case"
 CASE = "cases/fixture/case.yaml"
@@ -304,6 +304,146 @@ def m_h1_in_narrative(p):
     return rf"{NARR}:1:1: a first-level heading in the narrative — the page title comes from case\.yaml"
 
 
+# -- the administrative division code (adcode; data/adcodes.csv and data/adcodes-supplement.csv) ----------------
+ADCODE = f'adcode: "{FICTIONAL_ADCODE}"'  # the fixture's fictional 测试市, in the test project's supplement
+SUPPLEMENT = "data/adcodes-supplement.csv"
+
+
+def m_adcode_unknown(p):
+    line = edit(p, CASE, ADCODE, 'adcode: "419097"')
+    return (
+        rf"{CASE}:{line}:9: adcode 419097 is not in data/adcodes\.csv \(nor in its supplement\) — 测试市 is "
+        rf'{FICTIONAL_ADCODE} \(河南省\) in the table: set `adcode: "{FICTIONAL_ADCODE}"`$'
+    )
+
+
+def m_adcode_of_another_city(p):
+    line = edit(p, CASE, ADCODE, 'adcode: "411381"')
+    return (
+        rf"{CASE}:{line}:9: adcode 411381 is 邓州市 \(河南省\), not 测试市 — 测试市 is {FICTIONAL_ADCODE} "
+        rf'\(河南省\) in the table: set `adcode: "{FICTIONAL_ADCODE}"`$'
+    )
+
+
+def m_adcode_city_not_in_table(p):
+    line = line_of(p, CASE, ADCODE)
+    edit(p, CASE, "city: 测试市", "city: 测验市")
+    return (
+        rf"{CASE}:{line}:9: adcode {FICTIONAL_ADCODE} is 测试市 \(河南省\), not 测验市 — the table has no division "
+        rf"named 测验市: write `city: 测试市` if that is the division, or give the code of 测验市$"
+    )
+
+
+def m_adcode_wrong_province(p):
+    line = edit(p, CASE, "province: 河南省", "province: 湖北省")
+    return (
+        rf"{CASE}:{line}:11: province 湖北省 does not match adcode {FICTIONAL_ADCODE}: 测试市 is in 河南省 — "
+        r"set `province: 河南省` \(the name as data/adcodes\.csv writes it\), or correct the code$"
+    )
+
+
+def m_adcode_kind_not_level(p):
+    line = edit(p, CASE, "level: 县级市", "level: 地级市")
+    return (
+        rf"{CASE}:{line}:8: level 地级市 needs a prefecture-level code \(XXYY00\); adcode {FICTIONAL_ADCODE} "
+        r"\(测试市\) is a county-level code — set `level:` to 县级市 or 市辖区, or correct the code$"
+    )
+
+
+def m_adcode_five_digits(p):
+    line = edit(p, CASE, ADCODE, 'adcode: "41909"')
+    return (
+        rf"{CASE}:{line}:9: adcode: '41909' is not a division code — write the division's six-digit code from "
+        r'data/adcodes\.csv, in quotes, e\.g\. "650200" \(克拉玛依市\)$'
+    )
+
+
+def m_adcode_letters(p):
+    line = edit(p, CASE, ADCODE, 'adcode: "41909a"')
+    return rf"{CASE}:{line}:9: adcode: '41909a' is not a division code — write the division's six-digit code"
+
+
+def m_adcode_unquoted(p):
+    line = edit(p, CASE, ADCODE, f"adcode: {FICTIONAL_ADCODE}")
+    return (
+        rf"{CASE}:{line}:9: adcode: the number {FICTIONAL_ADCODE} where the code is expected as text — put the code "
+        rf'in quotes: `adcode: "{FICTIONAL_ADCODE}"` \(without them YAML reads it as a number\)$'
+    )
+
+
+def m_adcode_missing(p):
+    edit(p, CASE, ADCODE + "  #", "#")
+    return rf"{CASE}:3:1: missing required field 'adcode' — add `adcode:` to this item$"
+
+
+def m_adcode_placeholder_left(p):
+    line = edit(p, CASE, ADCODE, "adcode: TODO")
+    return (
+        rf"{CASE}:{line}:9: adcode: 'TODO' is still the template's placeholder — write the division's six-digit "
+        r"code from data/adcodes\.csv, in quotes, .*`casebook migrate fixture` fills it in from `city:`"
+    )
+
+
+def _supplement(p, row: str) -> int:
+    """Append ``row`` to the test project's data/adcodes-supplement.csv; return its line number."""
+    path = p / SUPPLEMENT
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + row + "\n", encoding="utf-8")
+    return text.count("\n") + 1
+
+
+def m_supplement_without_source(p):
+    line = _supplement(p, "419097,新测市,")
+    return (
+        rf"{SUPPLEMENT}:{line}:12: adcode 419097 \(新测市\) has no source — name the announcement that created the "
+        r"division: who announced it, when, its title and its address$"
+    )
+
+
+def m_supplement_duplicates_the_table(p):
+    table = (p / "data" / "adcodes.csv").read_text(encoding="utf-8")
+    table_line = table[: table.index("411381,邓州市")].count("\n") + 1
+    line = _supplement(p, "411381,邓州市,某年某月的公告")
+    return (
+        rf"{SUPPLEMENT}:{line}:1: adcode 411381 is already in data/adcodes\.csv \(line {table_line}, 邓州市\) — "
+        r"remove this row: the supplement is for divisions the table does not have$"
+    )
+
+
+def m_supplement_malformed_code(p):
+    line = _supplement(p, "41909,新测市,某年某月的公告")
+    return rf"{SUPPLEMENT}:{line}:1: adcode '41909' is not a division code — write the division's six-digit code"
+
+
+def m_supplement_name_with_markup(p):
+    line = _supplement(p, "419097,新测市<script>,某年某月的公告")
+    return rf"{SUPPLEMENT}:{line}:8: name: contains characters a name may not contain: '<', '>' — a name may contain"
+
+
+def m_supplement_code_of_no_province(p):
+    line = _supplement(p, "890001,新测市,某年某月的公告")
+    return (
+        rf"{SUPPLEMENT}:{line}:1: adcode 890001 \(新测市\): the table has no province 890000 — the first two digits "
+        r"of a code are its province's; check the code$"
+    )
+
+
+def m_supplement_missing_field(p):
+    line = _supplement(p, "419097,新测市")
+    return (
+        rf"{SUPPLEMENT}:{line}:1: 2 fields where 3 are expected \(adcode,name,source\) — write one division per "
+        r"line: adcode,name,source"
+    )
+
+
+def m_adcode_table_missing(p):
+    (p / "data" / "adcodes.csv").unlink()
+    return (
+        r"data/adcodes\.csv:1:1: data/adcodes\.csv is missing: every case's `adcode:` is checked against it — "
+        r"restore it from the main branch"
+    )
+
+
 def _break_yaml(p, rel: str) -> str:
     """An unclosed flow sequence at the end of a data file: the whole file fails to parse."""
     path = p / rel
@@ -347,7 +487,15 @@ def m_glossary_not_yaml(p):
 
 MISTAKES = {name[2:]: fn for name, fn in sorted(globals().items()) if name.startswith("m_") and callable(fn)}
 # The mistakes that also go through a real `casebook check` process and a strict MkDocs build.
-END_TO_END = ["unquoted_colon", "extra_space_before_key", "checksum", "dead_link", "placeholder_left"]
+END_TO_END = [
+    "unquoted_colon",
+    "extra_space_before_key",
+    "checksum",
+    "dead_link",
+    "placeholder_left",
+    "adcode_of_another_city",
+    "supplement_without_source",
+]
 
 
 def report(project: Path) -> str:

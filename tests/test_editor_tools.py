@@ -68,6 +68,78 @@ def test_new_refuses_a_bad_id_and_an_existing_case_and_changes_nothing(scratch, 
     assert (scratch / "cases" / existing / "case.yaml").read_bytes() == before
 
 
+def _metadata(folder: Path) -> dict:
+    import yaml
+
+    return yaml.safe_load((folder / "case.yaml").read_text(encoding="utf-8"))
+
+
+def test_new_fills_in_the_code_and_province_of_a_city_the_table_has_once(scratch, capsys):
+    import yaml
+
+    code, out, err = run(capsys, "--root", scratch, "new", SLUG, "--source", FICTIONAL, "--city", "克拉玛依市")
+    assert code == 0, err
+    data = _metadata(scratch / "cases" / SLUG)
+    assert (data["city"], data["adcode"], data["province"]) == ("克拉玛依市", "650200", "新疆维吾尔自治区")
+    provinces = yaml.safe_load((ROOT / "data" / "provinces.yaml").read_text(encoding="utf-8"))["provinces"]
+    assert data["province_en"] == next(p["en"] for p in provinces if p["code"] == "65")
+    assert data["level"] == "待填写" and data["city_en"] == "TODO", "what the table does not say is left to the editor"
+    assert "adcode: 克拉玛依市 is 650200 (新疆维吾尔自治区) in data/adcodes.csv" in out
+    text = (scratch / "cases" / SLUG / "case.yaml").read_text(encoding="utf-8")
+    assert re.search(r"^level: 待填写 +# 副省级市 地级市 自治州 地区 盟 \(the code is prefecture-level\)", text, re.M)
+    # check then asks only for what is still a placeholder: the code, city and province are not among them
+    code, _, err = run(capsys, "--root", scratch, "check")
+    assert code == 1
+    assert not re.search(r": (adcode|city|province|province_en): ", err), err
+
+
+def test_new_with_a_city_of_several_codes_lists_them_and_leaves_todo(scratch, capsys):
+    code, out, err = run(capsys, "--root", scratch, "new", SLUG, "--city", "朝阳区")
+    assert code == 0, err
+    assert "data/adcodes.csv has 2 divisions named 朝阳区: 110105 (北京市) or 220104 (吉林省)" in out
+    text = (scratch / "cases" / SLUG / "case.yaml").read_text(encoding="utf-8")
+    assert re.search(
+        r"^adcode: TODO +# several divisions are named 朝阳区: write the one you mean\n"
+        r"#   110105 朝阳区 \(北京市\)\n#   220104 朝阳区 \(吉林省\)\n",
+        text,
+        re.MULTILINE,
+    ), text
+    data = _metadata(scratch / "cases" / SLUG)
+    assert data["adcode"] == "TODO" and data["province"] == "待填写", "two provinces: the editor decides"
+    code, _, err = run(capsys, "--root", scratch, "check")
+    line = text[: text.index("adcode: TODO")].count("\n") + 1
+    assert f"cases/{SLUG}/case.yaml:{line}:9: adcode: 'TODO' {MARK}" in err
+
+
+def test_new_with_a_city_the_table_lacks_points_to_the_supplement(tmp_path, capsys):
+    project = copy_project(tmp_path / "project", fictional=False)
+    code, out, err = run(capsys, "--root", project, "new", SLUG, "--city", "测试市")
+    assert code == 0, err
+    assert "data/adcodes.csv has no division named 测试市" in out and "data/adcodes-supplement.csv" in out
+    data = _metadata(project / "cases" / SLUG)
+    assert data["city"] == "测试市" and data["adcode"] == "TODO" and data["province"] == "待填写"
+    text = (project / "cases" / SLUG / "case.yaml").read_text(encoding="utf-8")
+    assert re.search(
+        r"^adcode: TODO +# 测试市 is not in data/adcodes\.csv: see data/adcodes-supplement\.csv", text, re.M
+    )
+
+
+def test_new_takes_a_division_of_the_supplement(scratch, capsys):
+    """The test project's supplement has the fictional 测试市 (in 河南省): new fills it in like any other."""
+    from conftest import FICTIONAL_ADCODE
+
+    code, out, err = run(capsys, "--root", scratch, "new", SLUG, "--city", "测试市")
+    assert code == 0, err
+    data = _metadata(scratch / "cases" / SLUG)
+    assert (data["adcode"], data["province"], data["province_en"]) == (FICTIONAL_ADCODE, "河南省", "Henan")
+
+
+def test_new_refuses_a_city_that_is_not_a_name_and_writes_nothing(scratch, capsys):
+    code, _, err = run(capsys, "--root", scratch, "new", SLUG, "--city", "测试市: <b>")
+    assert code == 1 and "--city '测试市: <b>' contains characters a name may not contain" in err, err
+    assert not (scratch / "cases" / SLUG).exists()
+
+
 # -- placeholders ------------------------------------------------------------------------------------------
 
 

@@ -3,6 +3,8 @@
 The source (tests/fixtures/fictional_city/source.txt) describes 测试市, a city made up for this test, so nothing
 here states a fact about a real place. It is added to a scratch copy of the project, never to the site. Every
 quote in the finished case.yaml is one `cite` printed: the test pastes the tool's own output, as an editor does.
+As 测试市 is in no table of administrative divisions, the editor first adds it to the copy's
+data/adcodes-supplement.csv, as the guide says for a division the table lacks (with a code no real place has).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import CASE_IDS, copy_project, run_build, unused_slug
+from conftest import CASE_IDS, FICTIONAL_ADCODE, FICTIONAL_SOURCE, copy_project, run_build, unused_slug
 
 from casebook.cli import main
 
@@ -35,13 +37,11 @@ MECHANISMS = [
     ("volunteer_services", "“红帆”志愿服务队", "组建“红帆”志愿服务队", "在职党员到居住地社区报到并参与志愿服务。"),
 ]
 UNCODED = [("6500余人次", "志愿服务人次，案例库没有对应指标")]
+# What `new --city 测试市` cannot know; the code, the province and its English name it fills in from the table.
 METADATA = {
-    "city": "测试市",
     "city_en": "Ceshi (fictional)",
-    "province": "测试省",
-    "province_en": "Test Province (fictional)",
-    "level": "地级市",
-    "level_en": "prefecture-level city",
+    "level": "县级市",
+    "level_en": "county-level city",
 }
 NARRATIVE = """## 背景
 
@@ -68,16 +68,23 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def test_a_new_source_goes_from_new_to_a_strict_build(tmp_path, capsys):
-    project = copy_project(tmp_path / "project")
+    project = copy_project(tmp_path / "project", fictional=False)
     root = ["--root", str(project)]
-    code, out, err = run(capsys, *root, "new", SLUG, "--source", str(FIXTURE / "source.txt"))
+    # the city is in no table: the editor adds it to the supplement, with its source (guide: 行政区划代码)
+    with open(project / "data" / "adcodes-supplement.csv", "a", encoding="utf-8") as f:
+        f.write(f"{FICTIONAL_ADCODE},测试市,{FICTIONAL_SOURCE}\n")
+    code, out, err = run(capsys, *root, "new", SLUG, "--source", str(FIXTURE / "source.txt"), "--city", "测试市")
     assert code == 0, err
+    assert f"adcode: 测试市 is {FICTIONAL_ADCODE} (河南省) in data/adcodes.csv" in out, out
     case_yaml = project / "cases" / SLUG / "case.yaml"
+    scaffolded = case_yaml.read_text(encoding="utf-8")
+    for key, value in (("adcode", f'"{FICTIONAL_ADCODE}"'), ("province", "河南省"), ("province_en", "Henan")):
+        assert re.search(rf"^{key}: {value} ", scaffolded, re.MULTILINE), key
 
-    # cite works on the fresh scaffold, says nothing about the case not loading, and asks for the scope
+    # cite works on the fresh scaffold, says nothing about the case not loading, and proposes the city as scope
     code, out, err = run(capsys, *root, "cite", SLUG, "416")
     assert code == 0 and err == "", err
-    assert 'quote: "全市共划分网格416个"' in out and "place: 待填写" in out
+    assert 'quote: "全市共划分网格416个"' in out and "place: 测试市" in out
     # the byline is searched until it is marked as furniture
     code, out, _ = run(capsys, *root, "cite", SLUG, "31")
     assert code == 0 and "# ¶2" in out
@@ -85,7 +92,8 @@ def test_a_new_source_goes_from_new_to_a_strict_build(tmp_path, capsys):
     # check refuses the scaffold: every placeholder is named
     code, _, err = run(capsys, *root, "check")
     assert code == 1
-    assert re.search(rf"cases/{SLUG}/case\.yaml:\d+:\d+: city: '待填写' is still the template's placeholder", err), err
+    assert re.search(rf"cases/{SLUG}/case\.yaml:\d+:\d+: level: '待填写' is still the template's placeholder", err), err
+    assert not re.search(r": (city|adcode|province|province_en): ", err), "new filled them in"
     assert re.search(rf"cases/{SLUG}/case\.md:3:1: .* is still the template's placeholder", err), err
 
     # the editor fills in the metadata and marks the title, byline and editor credit as furniture

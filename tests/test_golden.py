@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import FICTIONAL_DIVISIONS, ROOT, add_fictional_divisions
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden"
@@ -35,8 +35,9 @@ def golden_library(tmp: Path) -> Path:
     """Two cases on the same (Dengzhou) source: the fixture case and a relabelled copy."""
     project = tmp / "golden"
     (project / "data").mkdir(parents=True)
-    for name in ("indicators.yaml", "mechanisms.yaml", "policy.yaml"):
+    for name in ("indicators.yaml", "mechanisms.yaml", "policy.yaml", "provinces.yaml", "adcodes.csv"):
         shutil.copy2(ROOT / "data" / name, project / "data" / name)
+    add_fictional_divisions(project)  # 测试市 and 第二市
     (project / "data" / "glossary.yaml").write_text(GLOSSARY, encoding="utf-8")
     shutil.copytree(ROOT / "templates", project / "templates")
     shutil.copytree(ROOT / "docs", project / "docs")
@@ -46,6 +47,8 @@ def golden_library(tmp: Path) -> Path:
         shutil.copyfile(ROOT / "cases" / "dengzhou" / "source.txt", folder / "source.txt")
         yaml_text = (folder / "case.yaml").read_text(encoding="utf-8")
         yaml_text = yaml_text.replace("id: fixture", f"id: {case_id}").replace("city: 测试市", f"city: {city}")
+        code = {name: code for code, name in FICTIONAL_DIVISIONS}[city]
+        yaml_text = yaml_text.replace(f'adcode: "{FICTIONAL_DIVISIONS[0][0]}"', f'adcode: "{code}"')
         (folder / "case.yaml").write_text(yaml_text, encoding="utf-8")
         narrative = (folder / "case.md").read_text(encoding="utf-8")
         (folder / "case.md").write_text(narrative.replace("(dengzhou.md)", "(second.md)"), encoding="utf-8")

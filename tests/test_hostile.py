@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, run_build, run_check
+from conftest import ROOT, add_fictional_divisions, run_build, run_check
 from sitecheck import live_content, scan_page, theme_inline_scripts
 
 HERE = Path(__file__).parent
@@ -49,8 +49,9 @@ def base_project(tmp: Path) -> Path:
         src = ROOT / name
         (shutil.copytree if src.is_dir() else shutil.copy2)(src, project / name)
     (project / "data").mkdir()
-    for name in ("indicators.yaml", "mechanisms.yaml", "policy.yaml"):
+    for name in ("indicators.yaml", "mechanisms.yaml", "policy.yaml", "provinces.yaml", "adcodes.csv"):
         shutil.copy2(ROOT / "data" / name, project / "data" / name)
+    add_fictional_divisions(project)
     (project / "data" / "glossary.yaml").write_text(GLOSSARY, encoding="utf-8")
     folder = project / "cases" / "fixture"
     shutil.copytree(FIXTURE, folder)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import copy_project, run_check
+from conftest import FICTIONAL_ADCODE, copy_project, run_check
 
 from casebook.cli import main
 from casebook.placeholders import MARK
@@ -71,8 +71,10 @@ def test_nothing_the_editor_wrote_is_lost(migrated):
         # every comment is kept, in order
         kept = _comments(new_text)
         assert [c for c in kept if c in _comments(old_text)] == _comments(old_text), slug
-        # top-level keys and the source block are untouched, in order
-        assert list(new) == list(old) and new["source"] == old["source"], slug
+        # top-level keys and the source block are untouched, in order; `adcode` is added after `level_en`
+        keys = list(old)
+        keys.insert(keys.index("level_en") + 1, "adcode")
+        assert list(new) == keys and new["source"] == old["source"], slug
         assert len(new["indicators"]) == len(old["indicators"]), slug
         for o, n in zip(old["indicators"], new["indicators"], strict=True):
             for key in ("indicator", "value", "unit", "qualifier", "quote", "note", "derived"):
@@ -131,3 +133,69 @@ def test_migrate_names_an_unknown_case(tmp_path, capsys):
     slug = sorted(p.name for p in (project / "cases").iterdir() if p.is_dir())[0]
     assert main(["--root", str(project), "migrate", slug[:-1] + "x"]) == 1
     assert "no case" in capsys.readouterr().err
+
+
+def test_migrate_adds_each_cases_administrative_division_code(migrated):
+    """Old files had no `adcode`: migrate adds it from `city` where data/adcodes.csv has one division of that name,
+    and the code `check` then accepts (its name, province and kind are the case's)."""
+    from casebook.divisions import load_divisions
+
+    project, before, _ = migrated
+    table = load_divisions(project, [])
+    for slug, old_text in before.items():
+        assert "adcode" not in yaml.safe_load(old_text)
+        text = (project / "cases" / slug / "case.yaml").read_text(encoding="utf-8")
+        new = yaml.safe_load(text)
+        assert [new["adcode"]] == table.codes_named(new["city"]), slug
+        assert re.search(rf'^level_en: .*\nadcode: "{new["adcode"]}"\n', text, re.MULTILINE), "quoted, after level_en"
+    result = run_check(project)
+    assert "adcode" not in result.stderr, result.stderr
+
+
+def _old_case(project: Path, city: str) -> Path:
+    """An old-format copy of a fixture case whose city is ``city`` (its source and values unchanged)."""
+    slug = OLD_CASES[0]
+    shutil.rmtree(project / "cases")
+    (project / "cases").mkdir()
+    shutil.copytree(OLD / slug, project / "cases" / slug)
+    path = project / "cases" / slug / "case.yaml"
+    text = re.sub(r"^city: .*$", f"city: {city}", path.read_text(encoding="utf-8"), count=1, flags=re.MULTILINE)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_city_with_several_codes_gets_todo_and_the_candidates(tmp_path, capsys):
+    project = copy_project(tmp_path / "project")
+    path = _old_case(project, "朝阳区")
+    assert main(["--root", str(project), "migrate"]) == 0
+    out = capsys.readouterr().out
+    assert "TODO adcode: data/adcodes.csv has 2 divisions named 朝阳区: 110105 (北京市) or 220104 (吉林省)" in out
+    text = path.read_text(encoding="utf-8")
+    assert re.search(r"^adcode: TODO +# data/adcodes\.csv has 2 divisions named 朝阳区: 110105 \(北京市\)", text, re.M)
+    result = run_check(project)
+    assert re.search(rf"^cases/{OLD_CASES[0]}/case\.yaml:\d+:9: adcode: 'TODO' {MARK}", result.stderr, re.M)
+    # a second run leaves the decision to the editor
+    assert main(["--root", str(project), "migrate"]) == 0
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_a_city_the_table_lacks_gets_todo_and_the_supplement_named(tmp_path, capsys):
+    project = copy_project(tmp_path / "project", fictional=False)
+    path = _old_case(project, "测试市")
+    assert main(["--root", str(project), "migrate"]) == 0
+    assert "TODO adcode: data/adcodes.csv has no division named 测试市" in capsys.readouterr().out
+    assert "adcode: TODO" in path.read_text(encoding="utf-8")
+    assert "data/adcodes-supplement.csv" in path.read_text(encoding="utf-8")
+
+
+def test_a_scaffolds_todo_is_filled_once_the_city_is_written(tmp_path, capsys):
+    """`casebook new` without a city writes `adcode: TODO`; migrate fills it in from the city written since."""
+    project = copy_project(tmp_path / "project")
+    assert main(["--root", str(project), "new", "ceshi-migrate"]) == 0
+    path = project / "cases" / "ceshi-migrate" / "case.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert re.search(r"^adcode: TODO\b", text, re.MULTILINE)
+    path.write_text(re.sub(r"^city: \S+", "city: 测试市", text, count=1, flags=re.MULTILINE), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["--root", str(project), "migrate", "ceshi-migrate"]) == 0
+    assert re.search(rf'^adcode: "{FICTIONAL_ADCODE}"', path.read_text(encoding="utf-8"), re.MULTILINE)

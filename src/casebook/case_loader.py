@@ -1,6 +1,7 @@
-"""Load and check one case folder, in named stages: the case file (`case.yaml` against the schema), the source
-(the archived file, its checksum and what the text states about itself), the normalisation of every quote, the
-cited values, the mechanism tags, the uncoded numbers, the library's policy, and the narrative (`case.md`).
+"""Load and check one case folder, in named stages: the case file (`case.yaml` against the schema), its
+administrative division (`adcode` against data/adcodes.csv, :mod:`casebook.divisions`), the source (the archived
+file, its checksum and what the text states about itself), the normalisation of every quote, the cited values, the
+mechanism tags, the uncoded numbers, the library's policy, and the narrative (`case.md`).
 
 Each stage reports through the case file's :class:`~casebook.reporter.Reporter`; a case with any problem is not
 used (None), but every stage that can still run does, so an editor sees every problem of the case at once.
@@ -17,6 +18,7 @@ from pydantic import ValidationError
 from .citations import Citation, check_derived, check_value, locate_quote
 from .confine import read_bytes
 from .display import scope_key, scope_text
+from .divisions import Divisions, case_division_problems
 from .models import Case, IndicatorDef, MechanismDef, Policy
 from .narrative import Narrative, forbidden
 from .normalize import normalize, normalize_many, to_simplified
@@ -37,6 +39,7 @@ class CaseContext:
     indicators: dict[str, IndicatorDef]
     mechanisms: dict[str, MechanismDef]
     policy: Policy | None = None
+    divisions: Divisions | None = None  # data/adcodes.csv and its supplement, parsed once per library
 
 
 def load_case(
@@ -56,6 +59,8 @@ def load_case(
             f"id '{case.id}' differs from the folder name '{folder.name}'",
             f"set `id: {folder.name}` or rename the folder to cases/{case.id}/",
         )
+    if context.divisions is not None:  # None: the table did not load, and that is the problem reported
+        case_division_problems(case, context.divisions, report)
     source = _source(folder, case, report)
     if source is None:
         return None

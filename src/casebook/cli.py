@@ -53,7 +53,7 @@ def cmd_new(args) -> int:
     from .editor_tools import scaffold
 
     try:
-        for line in scaffold(args.root, args.slug, args.source):
+        for line in scaffold(args.root, args.slug, args.source, args.city):
             print(line)
     except ValueError as exc:
         print(f"casebook: {exc}", file=sys.stderr)
@@ -193,6 +193,9 @@ def main(argv: list[str] | None = None) -> int:
     p_new = sub.add_parser("new", help="scaffold cases/<slug>/ with an explained case.yaml and a case.md skeleton")
     p_new.add_argument("slug")
     p_new.add_argument("--source", type=Path, help="archive this text file as source.txt and record its SHA-256")
+    p_new.add_argument(
+        "--city", help="the city's name in Chinese: its adcode and province are filled in from data/adcodes.csv"
+    )
     p_cite = sub.add_parser("cite", help="find a number or text in a source; print YAML with a unique quote")
     p_cite.add_argument("slug")
     p_cite.add_argument("query", help="a number (2017, 3.7万, 37000, 七成) or text, in either script")

@@ -1,5 +1,6 @@
 """The library's shared data files: the indicators (data/indicators.yaml), the mechanism taxonomy
-(data/mechanisms.yaml) and the policy every case must meet (data/policy.yaml)."""
+(data/mechanisms.yaml), the policy every case must meet (data/policy.yaml) and the provincial-level divisions
+(data/provinces.yaml)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,17 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from .models import Group, IndicatorDef, IndicatorsFile, MechanismDef, MechanismsFile, Policy, SiteFile
+from .models import (
+    Group,
+    IndicatorDef,
+    IndicatorsFile,
+    MechanismDef,
+    MechanismsFile,
+    Policy,
+    Province,
+    ProvincesFile,
+    SiteFile,
+)
 from .problems import Problem, did_you_mean
 from .reporter import Reporter
 from .wording import pydantic_problems
@@ -18,6 +29,7 @@ MECHANISMS_FILE = Path("data") / "mechanisms.yaml"
 GLOSSARY_FILE = Path("data") / "glossary.yaml"
 POLICY_FILE = Path("data") / "policy.yaml"
 SITE_FILE = Path("data") / "site.yaml"
+PROVINCES_FILE = Path("data") / "provinces.yaml"
 
 
 def read_data_file(
@@ -131,3 +143,20 @@ def load_site(root: Path, problems: list[Problem]) -> str:
     assert isinstance(site, SiteFile)
     url = site.site_url or ""
     return url if not url or url.endswith("/") else url + "/"
+
+
+def load_provinces(root: Path, problems: list[Problem]) -> list[Province]:
+    """China's provincial-level divisions (data/provinces.yaml), in the file's order; each code once."""
+    read = read_data_file(root, PROVINCES_FILE, ProvincesFile, problems)
+    if read is None:
+        return []
+    parsed, loaded = read
+    assert isinstance(parsed, ProvincesFile)
+    report = Reporter(root / PROVINCES_FILE, problems, loaded)
+    seen: dict[str, Province] = {}
+    for i, p in enumerate(parsed.provinces):
+        if p.code in seen:
+            report.at(("provinces", i, "code"), f"province code '{p.code}' is listed twice", "keep one entry")
+            continue
+        seen[p.code] = p
+    return list(seen.values())

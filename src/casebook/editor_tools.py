@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -25,12 +27,7 @@ CASE_TEMPLATE = """\
 # Every {todo} and {todo_en} is a placeholder: `casebook check` reports each one until you replace it.
 
 id: {slug}                     # must equal the folder name
-city: {todo}                    # city name in Chinese, e.g. 克拉玛依市 (a district: its own name, e.g. 某某区)
-city_en: {todo_en}                  # English name, e.g. Karamay
-province: {todo}                # e.g. 新疆维吾尔自治区
-province_en: {todo_en}              # e.g. Xinjiang Uygur Autonomous Region
-level: {todo}                   # 直辖市 副省级市 地级市 自治州 地区 盟 县级市 市辖区 (`cite` proposes scopes from it)
-level_en: {todo_en}                 # e.g. prefecture-level city, county-level city, district
+{metadata}
 # parent: 南阳市                # only for a county-level city or a district: the city it belongs to
 
 source:
@@ -79,23 +76,107 @@ uncoded: []                    # numbers deliberately not coded: - {{quote: 2019
 NARRATIVE_TEMPLATE = "".join(f"## {heading}\n\n{text}\n\n" for heading, text in NARRATIVE_SECTIONS).rstrip("\n") + "\n"
 
 
-def scaffold(root: Path, slug: str, source: Path | None = None) -> list[str]:
-    """Create cases/<slug>/; return lines of guidance. Raises ValueError on a bad slug or existing folder."""
+def _width(text: str) -> int:
+    """Columns the text takes in an editor (a Han character takes two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _comment(line: str, comment: str) -> str:
+    return line + " " * max(1, 31 - _width(line)) + "# " + comment
+
+
+_YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
+
+
+def _yaml_text(text: str) -> str:
+    """A name as a YAML value: plain where it can only be read as that text, else in double quotes."""
+    plain = re.fullmatch(r"[\u4e00-\u9fff·]+|[A-Za-z][A-Za-z ]*[A-Za-z]", text) and text.lower() not in _YAML_WORDS
+    return text if plain else json.dumps(text, ensure_ascii=False)
+
+
+def metadata_lines(root: Path, slug: str, city: str | None) -> tuple[list[str], list[str]]:
+    """The scaffold's lines from `city:` to `adcode:`, and lines of guidance: with ``city``, its code, province
+    and the province's English name come from data/adcodes.csv and data/provinces.yaml when the table has exactly
+    one division of that name; otherwise they are placeholders, with the candidates (or the way to add the
+    division) in a comment."""
+    from .data_files import load_provinces
+    from .divisions import KIND_WORDS, levels_for, load_divisions, look_up_city
+
+    adcode, province, province_en = TO_WRITE_EN, TO_WRITE, TO_WRITE_EN
+    adcode_comment = 'six digits from data/adcodes.csv, in quotes, e.g. "650200" (克拉玛依市)'
+    level_comment = "直辖市 副省级市 地级市 自治州 地区 盟 县级市 市辖区 (`cite` proposes scopes from it)"
+    extra: list[str] = []
+    guidance: list[str] = []
+    if city is None:
+        guidance.append(
+            f"write `city:` and run `casebook migrate {slug}`: it fills in `adcode:` when data/adcodes.csv has one "
+            "division of that name (or give `--city` to `casebook new`)"
+        )
+    else:
+        divisions = load_divisions(root, [])
+        if divisions is None:
+            guidance.append("data/adcodes.csv could not be read: `adcode:` and `province:` are left for you")
+        else:
+            found = look_up_city(divisions, city)
+            guidance.append(found.advice(divisions))
+            if found.province is not None:
+                province = found.province[1]
+                en = {p.code: p.en for p in load_provinces(root, [])}.get(found.province[0])
+                province_en = _yaml_text(en) if en else TO_WRITE_EN
+            if found.adcode is not None:
+                adcode = f'"{found.adcode}"'
+                adcode_comment = f"{city} in data/adcodes.csv (filled in by casebook new)"
+                kind = divisions.kind_of(found.adcode)
+                level_comment = f"{' '.join(levels_for(kind))} (the code is {KIND_WORDS[kind].split()[1]})"
+            elif found.codes:
+                adcode_comment = f"several divisions are named {city}: write the one you mean"
+                extra = [f"#   {c} {city}{divisions.describe(c)[len(c) :]}" for c in found.codes]
+            else:
+                adcode_comment = f"{city} is not in data/adcodes.csv: see data/adcodes-supplement.csv"
+    lines = [
+        _comment(
+            f"city: {_yaml_text(city) if city else TO_WRITE}",
+            "city name in Chinese, as data/adcodes.csv has it, e.g. 克拉玛依市 (a district: its own name)",
+        ),
+        _comment(f"city_en: {TO_WRITE_EN}", "English name, e.g. Karamay"),
+        _comment(f"province: {province}", "as data/adcodes.csv names it, e.g. 新疆维吾尔自治区"),
+        _comment(f"province_en: {province_en}", "e.g. Xinjiang Uygur Autonomous Region"),
+        _comment(f"level: {TO_WRITE}", level_comment),
+        _comment(f"level_en: {TO_WRITE_EN}", "e.g. prefecture-level city, county-level city, district"),
+        _comment(f"adcode: {adcode}", adcode_comment),
+        *extra,
+    ]
+    return lines, guidance
+
+
+def scaffold(root: Path, slug: str, source: Path | None = None, city: str | None = None) -> list[str]:
+    """Create cases/<slug>/; return lines of guidance. ``city``: the city's name in Chinese, whose code and
+    province are then filled in from data/adcodes.csv where the name is unique there. Raises ValueError on a
+    bad slug or city, or an existing folder (nothing is written then)."""
+    from .shapes import ShapeError, check_name
+
     if not SLUG.match(slug):
         raise ValueError(
             f"'{slug}' is not a valid case id: use lower-case latin letters, digits and '-' "
             f"(e.g. the city's pinyin: xiamen)"
         )
+    if city is not None:
+        try:
+            check_name(city)
+        except ShapeError as exc:
+            raise ValueError(f"--city '{city}' {exc.message}: {exc.hint}") from None
     folder = root / "cases" / slug
     if folder.exists():
         raise ValueError(f"cases/{slug}/ already exists; nothing was changed")
+    metadata, found = metadata_lines(root, slug, city)
     folder.mkdir(parents=True)
     sha = "0" * 64
     if source is not None:
         shutil.copyfile(source, folder / "source.txt")
         sha = hashlib.sha256((folder / "source.txt").read_bytes()).hexdigest()
     (folder / "case.yaml").write_text(
-        CASE_TEMPLATE.format(slug=slug, sha256=sha, todo=TO_WRITE, todo_en=TO_WRITE_EN), encoding="utf-8"
+        CASE_TEMPLATE.format(slug=slug, sha256=sha, todo=TO_WRITE, todo_en=TO_WRITE_EN, metadata="\n".join(metadata)),
+        encoding="utf-8",
     )
     (folder / "case.md").write_text(NARRATIVE_TEMPLATE, encoding="utf-8")
     lines = [f"created cases/{slug}/case.yaml and cases/{slug}/case.md"]
@@ -106,6 +187,7 @@ def scaffold(root: Path, slug: str, source: Path | None = None) -> list[str]:
         )
     else:
         lines.append(f"archived {source} as cases/{slug}/source.txt (SHA-256 {sha} recorded)")
+    lines += [f"adcode: {line}" for line in found]
     lines.append(
         f"then: replace every {TO_WRITE} and {TO_WRITE_EN} in cases/{slug}/case.yaml and the bracketed "
         f"paragraphs of case.md; mark the title and byline lines as `furniture`; "

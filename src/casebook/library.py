@@ -28,8 +28,10 @@ from .data_files import (
     load_indicators,
     load_mechanisms,
     load_policy,
+    load_provinces,
     load_site,
 )
+from .divisions import ADCODES_FILE, SUPPLEMENT_FILE, load_divisions
 from .glossary_data import glossary_forms, load_glossary, term_occurrences
 from .links import CaseLinks, case_links, check_links, docs_pages, narrative_links
 from .narrative import Narrative
@@ -105,8 +107,9 @@ def load_library(
     problems: list[Problem] = []
     groups, indicators = load_indicators(root, problems)
     mechanism_groups, mechanisms = load_mechanisms(root, indicators, problems)
-    context = CaseContext(indicators, mechanisms, load_policy(root, problems))
+    context = CaseContext(indicators, mechanisms, load_policy(root, problems), load_divisions(root, problems))
     site = load_site(root, problems)
+    provinces = load_provinces(root, problems)
     problems.extend(symlinks_under(root, PUBLISHED_FOLDERS))
     folders = case_folders(root, problems)
     jobs = jobs or os.cpu_count() or 1
@@ -117,7 +120,9 @@ def load_library(
         if memory is not None:
             from .memory import files_digest
 
-            data_digest = files_digest([root / INDICATORS_FILE, root / MECHANISMS_FILE, root / POLICY_FILE])
+            data_digest = files_digest(
+                [root / name for name in (INDICATORS_FILE, MECHANISMS_FILE, POLICY_FILE, ADCODES_FILE, SUPPLEMENT_FILE)]
+            )
         loaded = [_load_one(folder, context, memory, data_digest) for folder in folders]
     cases = [item.record for item in loaded if item.record is not None]
     ok = [item for item in loaded if item.case_id]
@@ -160,6 +165,7 @@ def load_library(
         n_cases=len(ok),
         n_values=sum(item.n_values for item in ok),
         site_url=site,
+        provinces=provinces,
     ), problems
 
 
@@ -200,13 +206,14 @@ def _load_in_workers(root: Path, folders: list[Path], jobs: int, keep_cases: boo
 
 def _load_chunk(root: Path, folders: list[Path], keep_cases: bool = True) -> list[LoadedCase]:
     """In a worker: some case folders loaded against the data files (read again here; their problems are the
-    parent's to report), and where the glossary's terms occur in each."""
+    parent's to report; the division table, parsed by the parent before the fork, is found in its cache), and
+    where the glossary's terms occur in each."""
     from .glossary import Matcher
 
     ignored: list[Problem] = []
     _, indicators = load_indicators(root, ignored)
     _, mechanisms = load_mechanisms(root, indicators, ignored)
-    context = CaseContext(indicators, mechanisms, load_policy(root, ignored))
+    context = CaseContext(indicators, mechanisms, load_policy(root, ignored), load_divisions(root, ignored))
     forms = glossary_forms(root) if (root / GLOSSARY_FILE).exists() else {}
     matcher = Matcher(forms) if forms else None
     out = []

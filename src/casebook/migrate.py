@@ -11,7 +11,10 @@ place's name is a district or county, 每个社区 is per community; 2019年 is 
 occur in the source. Anything else gets ``TODO``, which ``casebook check`` reports until a person decides;
 every old string that the new fields do not fully restate is kept as a comment beside the field. Mechanism
 tags written before tags stated their strength of evidence get ``evidence: TODO``: only a reader of the source
-can say whether it names the practice.
+can say whether it names the practice. A file written before cases had an administrative division code gets
+``adcode``, from ``city`` and data/adcodes.csv (:mod:`casebook.divisions`) when the table has exactly one division
+of that name; otherwise ``adcode: TODO``, with the candidates in a comment. A scaffold's ``adcode: TODO`` is filled
+in the same way once its ``city`` is written.
 """
 
 from __future__ import annotations
@@ -20,10 +23,14 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .normalize import normalize
-from .placeholders import TO_WRITE_EN
+from .placeholders import TO_WRITE_EN, VALUE_PLACEHOLDERS
 from .shapes import FILE_NAME
+
+if TYPE_CHECKING:
+    from .divisions import Divisions
 
 #: The old strings' ways of saying "no time stated" (the part in brackets adds nothing).
 _UNSTATED = {
@@ -152,15 +159,49 @@ def _is_old(item) -> bool:
     return isinstance(item.get("scope"), str) or isinstance(item.get("period"), str) or "year" in item
 
 
-def migrate_text(text: str, source: str | None, path: Path) -> tuple[str, Migrated]:
-    """``text`` upgraded; ``source``: the case's source text, normalised (None if it cannot be read)."""
+def _adcode(data, divisions: Divisions, result: Migrated) -> None:
+    """Add ``adcode`` after ``level_en`` (or fill a scaffold's ``adcode: TODO``) from ``city``."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    from .divisions import look_up_city
+
+    present = "adcode" in data
+    if present and data["adcode"] != TO_WRITE_EN:
+        return
+    city = data.get("city")
+    found = look_up_city(divisions, city) if isinstance(city, str) and city not in VALUE_PLACEHOLDERS else None
+    if present and (found is None or found.adcode is None):
+        return  # still undecided: a person chooses, and `check` says so
+    if found is not None and found.adcode is not None:
+        value, comment = DoubleQuotedScalarString(found.adcode), None
+    elif found is not None:
+        value, comment = TO_WRITE_EN, found.advice(divisions)
+        result.todo.append(f"adcode: {comment}")
+    else:
+        value, comment = TO_WRITE_EN, "write `city:`, then the division's code from data/adcodes.csv"
+        result.todo.append(f"adcode: {comment}")
+    if present:
+        data["adcode"] = value
+    else:
+        keys = list(data.keys())
+        after = next((k for k in ("level_en", "level", "province_en", "province", "city") if k in keys), None)
+        data.insert(keys.index(after) + 1 if after else len(keys), "adcode", value)
+    if comment:
+        data.yaml_add_eol_comment(comment, "adcode")
+
+
+def migrate_text(text: str, source: str | None, path: Path, divisions: Divisions | None = None) -> tuple[str, Migrated]:
+    """``text`` upgraded; ``source``: the case's source text, normalised (None if it cannot be read);
+    ``divisions``: the table `adcode` is filled in from (None: it is not)."""
     from ruamel.yaml.comments import CommentedMap
 
     yaml = _yaml()
     data = yaml.load(text)
     result = Migrated(path, False)
-    if not isinstance(data, dict) or not isinstance(data.get("indicators"), list):
+    if not isinstance(data, CommentedMap) or not isinstance(data.get("indicators"), list):
         return text, result
+    if divisions is not None:
+        _adcode(data, divisions, result)
     city = str(data.get("city") or TO_WRITE_EN)
     for i, item in enumerate(data["indicators"]):
         if not isinstance(item, CommentedMap) or not _is_old(item):
@@ -217,7 +258,9 @@ def migrate_case(folder: Path) -> Migrated:
     src = folder / name
     if FILE_NAME.match(name) and src.is_file() and not src.is_symlink():
         source = normalize(src.read_text(encoding="utf-8", errors="replace"))
-    new_text, result = migrate_text(text, source, path)
+    from .divisions import load_divisions
+
+    new_text, result = migrate_text(text, source, path, load_divisions(folder.parent.parent, []))
     if result.changed:
         path.write_text(new_text, encoding="utf-8")
     return result

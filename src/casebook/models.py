@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from .divisions import CODE_PATTERN, adcode_text, check_adcode
 from .shapes import FileName, Line, Name, Pinyin, Quote, Text, Unit, Year
 
 Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,39}$", description="lower-case latin letters, digits and '-'")]
@@ -217,6 +218,14 @@ class Uncoded(_Strict):
     reason: Text = Field(description="why it is not an indicator value, e.g. 年份, 项目名称, 文件编号")
 
 
+Adcode = Annotated[
+    str,
+    BeforeValidator(adcode_text),
+    AfterValidator(check_adcode),
+    Field(json_schema_extra={"pattern": CODE_PATTERN}),
+]
+
+
 class Case(_Strict):
     """One city's case: metadata, cited values, and mechanisms."""
 
@@ -227,6 +236,11 @@ class Case(_Strict):
     province_en: Name
     level: Literal["直辖市", "副省级市", "地级市", "自治州", "地区", "盟", "县级市", "市辖区"]
     level_en: Name
+    adcode: Adcode = Field(
+        description="the division's administrative division code (GB/T 2260 行政区划代码): six digits, in quotes, "
+        'as data/adcodes.csv (or data/adcodes-supplement.csv) lists it, e.g. "650200" for 克拉玛依市; its name there '
+        "must be `city`, its province `province`, and its kind suit `level`"
+    )
     parent: Name | None = Field(None, description="the city a county-level city belongs to, e.g. 南阳市")
     source: Source
     indicators: list[IndicatorValue] = Field(min_length=1)
@@ -335,6 +349,21 @@ SiteUrl = Annotated[
         description="the published site's address, e.g. https://example.org/casebook/ (http or https, no query)",
     ),
 ]
+
+
+class Province(_Strict):
+    """One provincial-level division (data/provinces.yaml)."""
+
+    code: str = Field(pattern=r"^[1-8][0-9]$", description="GB/T 2260: the first two digits of its codes, e.g. 65")
+    name: Name = Field(description="the full name, as in data/adcodes.csv, e.g. 新疆维吾尔自治区")
+    short: Name = Field(description="the short name where space is short (the province tiles), e.g. 新疆")
+    en: Name = Field(description="the English name, e.g. Xinjiang Uygur Autonomous Region")
+
+
+class ProvincesFile(_Strict):
+    """data/provinces.yaml: China's provincial-level divisions, by code."""
+
+    provinces: list[Province]
 
 
 class SiteFile(_Strict):

@@ -37,6 +37,9 @@ _HINTS = {
     "province_en": "write the province's English name, e.g. Xinjiang Uygur Autonomous Region",
     "level": "write one of 直辖市 副省级市 地级市 自治州 地区 盟 县级市 市辖区",
     "level_en": "write the level in English, e.g. prefecture-level city, county-level city, district",
+    "adcode": 'write the division\'s six-digit code from data/adcodes.csv, in quotes, e.g. "650200" for 克拉玛依市 '
+    "(`casebook migrate {slug}` fills it in from `city:` when the table has one division of that name; a "
+    "division created since the table's snapshot goes in data/adcodes-supplement.csv with its source)",
     "parent": "write the city a county-level city or district belongs to, e.g. 南阳市, or remove the line",
     "indicator": "write the indicator's key from data/indicators.yaml",
     "unit": "write the measure word the quote uses, e.g. 个; it must be one of the indicator's units in "

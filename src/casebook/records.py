@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .citations import Citation
-from .models import Case, Group, IndicatorDef, IndicatorValue, MechanismDef, MechanismTag
+from .models import Case, Group, IndicatorDef, IndicatorValue, MechanismDef, MechanismTag, Province
 from .narrative import Narrative
 from .sources import SourceText
 
@@ -80,6 +80,7 @@ class Library:
     n_cases: int = 0
     n_values: int = 0
     site_url: str = ""  # data/site.yaml's address, ending in '/'; "" for site-relative links
+    provinces: list[Province] = field(default_factory=list)  # data/provinces.yaml, by code
 
     def case(self, case_id: str) -> CaseRecord:
         return next(c for c in self.cases if c.id == case_id)

@@ -20,6 +20,7 @@ SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
     "glossary.schema.json": (models.GlossaryFile, "城市基层党建比较案例库: data/glossary.yaml"),
     "policy.schema.json": (models.Policy, "城市基层党建比较案例库: data/policy.yaml"),
     "site.schema.json": (models.SiteFile, "城市基层党建比较案例库: data/site.yaml"),
+    "provinces.schema.json": (models.ProvincesFile, "城市基层党建比较案例库: data/provinces.yaml"),
 }
 
 
