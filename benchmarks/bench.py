@@ -6,8 +6,11 @@
 For each N it generates a synthetic library (benchmarks/generate.py) and measures, each in a fresh process:
 the full build (our hooks), the baseline build (the same generated pages written out once as Markdown and
 built by MkDocs + Material with no hooks), `casebook check` alone, peak memory (max RSS), output size,
-search index size, and the weight of one case page with everything it loads. It writes
+search index size, the weight of one case page with everything it loads, and (issue 17) the weight of the
+home page and of the cases index and the time the index takes to apply a filter in headless Chromium. It writes
 benchmarks/report.json and benchmarks/report.md and prints ratios.
+
+    python3 benchmarks/bench.py --reader SITE   # only the issue-17 measures, of a site already built
 """
 
 from __future__ import annotations
@@ -93,6 +96,95 @@ def page_weight(site: Path, page: str) -> dict:
         "with_search_index": total + search,
         "assets": len(assets),
     }
+
+
+# The reading pages whose weight issue 17 bounds (at most 300 KB each at N = 1,000), and what they load that is
+# theirs: the filter script (docs/javascripts/facets.js) and the picker (pick.js), which the cases index needs
+# (both are loaded on every page, as mkdocs.yml's extra_javascript is; neither loads data on these pages; the
+# side-by-side view's own script is loaded only on its page). "with_assets" adds every stylesheet and script the page loads, Material's included.
+READER_PAGES = {"home": "", "cases_index": "cases"}
+READER_SCRIPTS = ("javascripts/facets.js", "javascripts/pick.js")
+READER_LIMIT_KB = 300
+
+
+def reader_weights(site: Path) -> dict:
+    """Bytes of the home page and of the cases index: the HTML, the HTML with facets.js (the issue's target),
+    with facets.js and pick.js, and with every stylesheet and script it loads."""
+    out = {}
+    for name, page in READER_PAGES.items():
+        html = (site / page / "index.html").stat().st_size
+        scripts = {s: (site / s).stat().st_size if (site / s).exists() else 0 for s in READER_SCRIPTS}
+        out[name] = {
+            "html": html,
+            "html_facets_js": html + scripts["javascripts/facets.js"],
+            "html_own_js": html + sum(scripts.values()),
+            "with_assets": page_weight(site, page)["with_assets"],
+        }
+    return out
+
+
+#: Filters applied to the cases index in Chromium: each is built from the values its panel lists, so that it
+#: holds for any library (the first province, the first two mechanisms in either mode, the first indicator with
+#: the first year, and back to no filter).
+FILTER_QUERIES = """() => {
+  const values = (f) => [...document.querySelectorAll(`fieldset[data-facet="${f}"] input[type=checkbox]`)]
+    .map((b) => encodeURIComponent(b.value));
+  const p = values("province"), m = values("mechanism"), i = values("indicator"), y = values("year");
+  return [`?province=${p[0]}`, `?mechanism=${m.slice(0, 2).join(",")}`,
+          `?mechanism=${m.slice(0, 2).join(",")}&mode=all`, `?indicator=${i[0]}&year=${y[0]}`, ""];
+}"""
+#: One filter timed: the script's own time (matching, counts and page changes) and until the page is laid out.
+TIME_FILTER = """(q) => {
+  const t = performance.now();
+  const r = window.casebookFacets.apply(q);
+  document.body.getBoundingClientRect(); void document.body.offsetHeight;
+  return {script: r.ms, laid_out: performance.now() - t, shown: r.shown};
+}"""
+
+
+def filter_ms(site: Path, runs: int = 7, browser=None) -> dict | None:
+    """Milliseconds to apply a filter on the cases index in headless Chromium: the median and the largest over
+    ``runs`` rounds of FILTER_QUERIES (each round the same five filters); None where there is no Chromium."""
+    from casebook.pdf import CHROMIUM_ARGS, BrowserMissing, SiteServer, ensure_browser
+
+    own = None
+    if browser is None:
+        try:
+            chromium = ensure_browser(install=False)
+        except BrowserMissing:
+            return None
+        from playwright.sync_api import sync_playwright
+
+        own = sync_playwright().start()
+        browser = own.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
+    try:
+        with SiteServer(site) as server:
+            page = browser.new_page(viewport={"width": 1366, "height": 900})
+            try:
+                page.goto(server.url + "cases/", wait_until="load")
+                queries = page.evaluate(FILTER_QUERIES)
+                page.evaluate(TIME_FILTER, queries[0])  # warm up
+                times = [page.evaluate(TIME_FILTER, q) for _ in range(runs) for q in queries]
+            finally:
+                page.close()
+    finally:
+        if own is not None:
+            browser.close()
+            own.stop()
+    script = [t["script"] for t in times]
+    laid_out = [t["laid_out"] for t in times]
+    return {
+        "median_ms": round(statistics.median(script), 2),
+        "max_ms": round(max(script), 2),
+        "laid_out_median_ms": round(statistics.median(laid_out), 2),
+        "laid_out_max_ms": round(max(laid_out), 2),
+        "filters": len(times),
+    }
+
+
+def reader_report(site: Path) -> dict:
+    """The weights of the home page and the cases index, and the filter time (issue 17)."""
+    return {**reader_weights(site), "filter": filter_ms(site)}
 
 
 def serve_rebuild(lib: Path, port: int) -> dict:
@@ -260,6 +352,7 @@ def run_size(
         "search_index_mb": round(dir_size(bundle) / 2**20, 3) if bundle.exists() else 0,
         "search_files": sum(1 for p in bundle.rglob("*") if p.is_file()) if bundle.exists() else 0,
         "case_page": page_weight(site, f"cases/{first_case}"),
+        "reader": reader_report(site),
     }
     if serve:
         row["serve"] = serve_rebuild(lib, 8700 + n % 1000)
@@ -288,6 +381,22 @@ def _cell(value: object) -> str:
     return "–" if value is None else str(value)
 
 
+def _kb(n: int | None) -> str:
+    return "–" if n is None else f"{n / 1024:.0f}"
+
+
+def _reader_cells(reader: dict | None) -> str:
+    """The issue-17 columns of a row (– for rows measured before them)."""
+    if not reader:
+        return " – | – | – | – | – | – |"
+    home, index, f = reader["home"], reader["cases_index"], reader.get("filter")
+    timing = f"{f['median_ms']} / {f['max_ms']}" if f else "no Chromium"
+    return (
+        f" {_kb(home['html'])} | {_kb(index['html'])} | {_kb(index['html_facets_js'])} | "
+        f"{_kb(index['html_own_js'])} | {_kb(index['with_assets'])} | {timing} |"
+    )
+
+
 def report_md(rows: list[dict], meta: dict) -> str:
     lines = [
         "# Build benchmark",
@@ -307,12 +416,20 @@ def report_md(rows: list[dict], meta: dict) -> str:
         "parses everything. Peak memory: *build process* is MkDocs with our hooks; *search* is the Pagefind "
         "indexer run alone on the built site; *largest process* is the largest of all processes of the build "
         "(MkDocs, a render worker or Pagefind). *Serve rebuild* = seconds from saving one case.yaml under "
-        "`mkdocs serve` until the case page served shows the edit.",
+        "`mkdocs serve` until the case page served shows the edit. *Home*, *cases index*: the HTML of the page; "
+        "*+ facets.js* adds the filter script (the issue-17 target: at most 300 KB at N = 1,000), *+ pick.js* the "
+        "pick-and-compare script too, *all assets* every stylesheet and script the page loads, Material's "
+        "included. *Filter ms*: `window.casebookFacets.apply()` on the cases index in headless Chromium, five "
+        "filters applied seven times (the median and the largest; report.json also has the time until the page is "
+        "laid out).",
         "",
         "| N | pages | build s | first build s | baseline s | build / baseline | pair ratios | hooks s |"
         " check s | check, no cache s | build process peak MB | search peak MB | largest process MB |"
-        " baseline peak MB | serve rebuild s | output MB | search bundle MB | case page + assets KB |",
-        "|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        " baseline peak MB | serve rebuild s | output MB | search bundle MB | case page + assets KB |"
+        " home KB | cases index KB | index + facets.js KB | index + facets.js + pick.js KB | index + all assets KB |"
+        " filter ms (median / max) |",
+        "|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        "---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         cp = r["case_page"]
@@ -324,6 +441,7 @@ def report_md(rows: list[dict], meta: dict) -> str:
             f"{r['check_s']} | {r.get('check_no_cache_s', '')} | {_cell(r.get('build_process_peak_mb'))} | "
             f"{_cell(r.get('search_peak_mb'))} | {r['build_peak_mb']} | {_cell(r.get('baseline_peak_mb'))} | "
             f"{_cell(serve)} | {r['output_mb']} | {r['search_index_mb']} | {cp['with_assets'] // 1024} |"
+            + _reader_cells(r.get("reader"))
         )
     by_n = {r["n"]: r for r in rows}
 
@@ -350,6 +468,23 @@ def report_md(rows: list[dict], meta: dict) -> str:
     if 100 in by_n and 1000 in by_n:
         growth = by_n[1000]["build_s"] / by_n[100]["build_s"]
         lines.append(f"- t(1000) / t(100) ≤ 11: {growth:.2f} — {verdict(growth <= 11)}")
+    if 1000 in by_n and by_n[1000].get("reader"):
+        rd = by_n[1000]["reader"]
+        for name, label in (("home", "home page"), ("cases_index", "cases index")):
+            own = rd[name]["html_own_js"] / 1024
+            lines.append(
+                f"- N = 1,000: {label} (HTML + facets.js + pick.js) ≤ {READER_LIMIT_KB} KB: {own:.0f} KB — "
+                f"{verdict(own <= READER_LIMIT_KB)} (with every asset, Material's included, "
+                f"{rd[name]['with_assets'] / 1024:.0f} KB)"
+            )
+        f = rd.get("filter")
+        if f:
+            lines.append(
+                f"- N = 1,000: the cases index filters in < 100 ms in Chromium: median {f['median_ms']} ms, "
+                f"largest {f['max_ms']} ms of {f['filters']} — {verdict(f['max_ms'] < 100)}; until the page is laid "
+                f"out: median {f['laid_out_median_ms']} ms, largest {f['laid_out_max_ms']} ms — "
+                f"{verdict(f['laid_out_max_ms'] < 100)}"
+            )
     for r in rows:
         if r.get("serve"):
             t = r["serve"]["rebuild_s"]
@@ -394,7 +529,16 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="replace only the measured sizes in an existing report.json, keep the other rows",
     )
+    parser.add_argument(
+        "--reader",
+        type=Path,
+        metavar="SITE",
+        help="only measure a built site: the weight of its home page and cases index and the filter time (JSON)",
+    )
     args = parser.parse_args(argv)
+    if args.reader:
+        print(json.dumps(reader_report(args.reader), indent=1))
+        return 0
     global REPEAT
     REPEAT = max(1, args.repeat)
     args.work.mkdir(parents=True, exist_ok=True)

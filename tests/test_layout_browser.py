@@ -38,7 +38,7 @@ def _pages(library) -> list[str]:
     """One page of every kind (every comparison page), as site paths."""
     case = library.cases[0].id
     mechanism = next(t.data.mechanism for c in library.cases for t in c.tags)
-    pages = ["", f"cases/{case}/", f"sources/{case}/", f"mechanisms/{mechanism}/", "compare/"]
+    pages = ["", "cases/", "matrix/", f"cases/{case}/", f"sources/{case}/", f"mechanisms/{mechanism}/", "compare/"]
     pages += [f"compare/{g}/" for g in _group_ids(library)]
     pages += ["codebook/", "downloads/", "print/"]
     if library.glossary:
@@ -77,7 +77,7 @@ def test_charts_fill_their_column_with_readable_labels(page, server, library):
 
 
 def test_matrix_fits_a_laptop_screen_and_scrolls_on_a_phone(page, server):
-    page.goto(server.url)
+    page.goto(server.url + "matrix/")
     scroll_width, client_width, inner = page.evaluate(
         "() => { const m = document.querySelector('.matrix-table');"
         " return [m.scrollWidth, m.clientWidth, window.innerWidth]; }"
@@ -88,12 +88,12 @@ def test_matrix_fits_a_laptop_screen_and_scrolls_on_a_phone(page, server):
         # a phone: the matrix scrolls in its own box, the city column stays, and a hint says so
         assert page.is_visible(".cb-scroll-hint")
         position = page.evaluate(
-            "() => getComputedStyle(document.querySelector('.matrix-table tbody tr > :first-child')).position"
+            "() => getComputedStyle(document.querySelector('.matrix-table tbody tr[data-f] > :first-child')).position"
         )
         assert position == "sticky"
     # city names are never broken across lines
     heights = page.evaluate(
-        "() => [...document.querySelectorAll('.matrix-table tbody tr > :first-child a')]"
+        "() => [...document.querySelectorAll('.matrix-table tbody tr[data-f] > :first-child a')]"
         ".map(a => a.getClientRects().length)"
     )
     assert heights and set(heights) == {1}

@@ -1,4 +1,4 @@
-"""Mechanism pages, comparison tables, the home matrix and the downloads, read back from the built site."""
+"""Mechanism pages, comparison tables, the case × mechanism matrix and the downloads, read back from the built site."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections import Counter
 
 import yaml
 
-from conftest import ROOT, run_build
+from conftest import FICTIONAL_ADCODE, ROOT, run_build
 from htmlutil import page
 
 from casebook.downloads import site_url
@@ -88,10 +88,10 @@ def test_bar_charts_are_inline_svg_for_shared_indicators(site, library):
     assert "<script" not in html.split("<article", 1)[1].split("</article>", 1)[0]
 
 
-def test_home_matrix_marks_every_tag(site, library):
-    p = page(site, "")
+def test_matrix_marks_every_tag(site, library):
+    p = page(site, "matrix")
     marks = [a["href"] for a in p.links if "matrix-mark" in (a.get("class") or "")]
-    expected = sorted(f"mechanisms/{t.data.mechanism}/#{c.id}" for c in library.cases for t in c.tags)
+    expected = sorted(f"../mechanisms/{t.data.mechanism}/#{c.id}" for c in library.cases for t in c.tags)
     assert sorted(marks) == expected
 
 
@@ -133,6 +133,7 @@ def test_a_sixth_case_appears_everywhere_without_code_change(project, tmp_path):
     shutil.copytree(src, dst)
     text = (dst / "case.yaml").read_text(encoding="utf-8")
     text = text.replace("id: dengzhou", "id: testcity").replace("city: 邓州市", "city: 测试市", 1)
+    text = text.replace('adcode: "411381"', f'adcode: "{FICTIONAL_ADCODE}"', 1)  # in the copy's supplement
     text = text.replace("city_en: Dengzhou", "city_en: Testcity", 1)
     (dst / "case.yaml").write_text(text, encoding="utf-8")
     data = yaml.safe_load(text)
@@ -151,7 +152,9 @@ def test_a_sixth_case_appears_everywhere_without_code_change(project, tmp_path):
         p = page(site, f"compare/{group}")
         shown = {a["data-indicator"] for a in p.links if a.get("data-case") == "testcity"}
         assert shown == keys, group
-    home = page(site, "")
-    marks = [a["href"] for a in home.links if a.get("href", "").endswith("#testcity")]
+    matrix = page(site, "matrix")
+    marks = [a["href"] for a in matrix.links if a.get("href", "").endswith("#testcity")]
     assert len(marks) == len(data["mechanisms"])
+    index = page(site, "cases")
+    assert "testcity/" in [a.get("href") for a in index.links]
     assert (site / "cases" / "testcity" / "index.html").exists()

@@ -20,7 +20,8 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from . import __version__, codebook, pdf_links
+from . import __version__, codebook, pdf_links, province_tiles
+from . import facets as facets_mod
 from .cache import jinja_bytecode_cache
 from .charts import bar_chart
 from .compare import YEAR_GAP, Column, columns, tags_by_mechanism
@@ -45,6 +46,10 @@ from .source_view import BackRef, render_source
 CHUNK = 5  # indicator columns per comparison table, so tables fit an A4 page
 # A mechanism tag's strength of evidence (MechanismTag.evidence): the mark pages show, and what it means in words
 EVIDENCE = {"explicit": ("●", "来源明确提到"), "inferred": ("○", "编者据描述推断")}
+#: How many of the newest cases (by their source's publication date) the home page lists.
+NEWEST_CASES = 6
+#: The facets in the order the panel shows them (casebook.facets.SLOTS is the order of the row code and the URL).
+FACET_PANEL_ORDER = ("province", "level", "mechanism", "indicator", "year", "script")
 
 
 class RenderError(Exception):
@@ -337,17 +342,83 @@ class Renderer:
         return Annotator(self.library.glossary)
 
     # -- context of each page kind ------------------------------------------------------------------------
-    def _home(self, route):
-        tagged = {(c.id, t.data.mechanism): t for c in self.library.cases for t in c.tags}
-        mechanism_list = [m for g in self.library.mechanism_groups for m in self.mechanisms_by_group.get(g.id, [])]
+    @cached_property
+    def facets(self) -> dict[str, facets_mod.Facet]:
+        return facets_mod.build_facets(self.library)
+
+    @cached_property
+    def row_codes(self) -> dict[str, str]:
+        """Case id -> the ``data-f`` code of its row in the cases index and the matrix (casebook.facets)."""
+        return {c.id: facets_mod.row_code(c, self.facets) for c in self.library.cases}
+
+    @cached_property
+    def mechanism_list(self) -> list:
+        return [m for g in self.library.mechanism_groups for m in self.mechanisms_by_group.get(g.id, [])]
+
+    def _facet_context(self) -> dict:
+        shorts = {p.name: p.short for p in self.library.provinces}
         return {
-            "tagged": tagged,
-            "mechanism_list": mechanism_list,
-            "n_values": sum(len(c.values) for c in self.library.cases),
+            "facets": self.facets,
+            "facet_order": FACET_PANEL_ORDER,
+            "codes": self.row_codes,
+            "province_short": shorts,
+            "year_of": facets_mod.year_of,
+            "mode_param": facets_mod.MODE_PARAM,
+            "packed": facets_mod.packed,
+        }
+
+    def _home(self, route):
+        """The home page: counts, the newest cases, the province tiles and the entry points; nothing on it
+        grows with the number of cases (tests/test_case_index_browser.py compares its size at 5 and 200)."""
+        lib = self.library
+        dated = [c for c in lib.cases if c.data.source.published]
+        # newest first by the source's publication date as stated; equal dates in library order (a stable sort)
+        newest = sorted(dated, key=lambda c: c.data.source.published or "", reverse=True)[:NEWEST_CASES]
+        n_by_mechanism = {m: len(entries) for m, entries in self.tags.items()}
+        return {
+            "n_cases": len(lib.cases),
+            "n_provinces": len({c.data.province for c in lib.cases}),
+            "n_values": sum(len(c.values) for c in lib.cases),
+            "n_mechanisms": len(lib.mechanisms),
+            "n_indicators": len(lib.indicators),
+            "n_reported": len(self.facets["indicator"].values),
+            "newest": newest,
+            "n_newest": NEWEST_CASES,
+            "n_undated": len(lib.cases) - len(dated),
+            "undated_query": facets_mod.query({"year": [facets_mod.NO_YEAR]}),
+            "grid": province_tiles.tile_grid(lib),
+            "steps": province_tiles.step_labels(),
+            "tile_columns": province_tiles.COLUMNS,
+            "mechanism_groups": [(g, self.mechanisms_by_group.get(g.id, [])) for g in lib.mechanism_groups],
+            "n_by_mechanism": n_by_mechanism,
+            "compare_groups": self.compare_groups,
         }
 
     def _cases_index(self, route):
-        return {"cases": self.library.cases}
+        return {"cases": self.library.cases, **self._facet_context()}
+
+    def _matrix(self, route):
+        """The case × mechanism matrix, a row group per province (in the province facet's order)."""
+        tagged = {(c.id, t.data.mechanism): t for c in self.library.cases for t in c.tags}
+        by_province: dict[str, list[CaseRecord]] = {}
+        for c in self.library.cases:
+            by_province.setdefault(c.data.province, []).append(c)
+        groups = [(v, by_province[v.key]) for v in self.facets["province"].values]
+        return {"tagged": tagged, "mechanism_list": self.mechanism_list, "groups": groups, **self._facet_context()}
+
+    def _side_by_side(self, route):
+        from .routes import relative_url
+        from .side_by_side import MAX_CASES, MIN_CASES, RULES, dumps
+
+        examples = self.library.cases[:MIN_CASES]
+        return {
+            "root": relative_url("", route.url),  # the site root, from this page (the data files are under it)
+            "rules": dumps(RULES),
+            "min_cases": MIN_CASES,
+            "max_cases": MAX_CASES,
+            "example": ",".join(c.id for c in examples) if len(examples) == MIN_CASES else "",
+            "example_label": "、".join(c.data.city for c in examples),
+        }
 
     def _case(self, route):
         case = self.cases_by_id[route.key]

@@ -23,6 +23,13 @@ DOCS_IN_NAV = {"methodology.md": "方法说明", "guide.md": "编辑指南"}
 # grows with the library makes the build quadratic, and a sidebar of hundreds of cities helps no reader.
 NAV_CASES_LISTED_UP_TO = 30
 
+# The case × mechanism matrix (its own page, grouped by province, filterable like the cases index) and the
+# pick-and-compare view (2–4 cases side by side; the URL holds the selection: side-by-side/?c=a,b,c).
+MATRIX_TITLE = "案例 × 机制"
+SIDE_BY_SIDE_TITLE = "案例对照"
+# One small JSON file per case that the pick-and-compare view loads for the cases a reader chose (site path).
+SIDE_BY_SIDE_DATA = "side-by-side/data"
+
 # The codebook page (every indicator: what it counts, units, levels, comparability, the cases reporting it).
 CODEBOOK_TITLE = "指标编码手册"
 
@@ -54,6 +61,11 @@ def pdf_name(kind: str, key: str | None) -> str:
         "edition": "casebook-edition.pdf",
         "edition_volume": f"casebook-edition-{key}.pdf",
     }[kind]
+
+
+def side_by_side_data(case_id: str) -> str:
+    """The site path of a case's data file for the pick-and-compare view."""
+    return f"{SIDE_BY_SIDE_DATA}/{case_id}.json"
 
 
 def n_volumes(n_cases: int) -> int:
@@ -116,6 +128,8 @@ def page_uris(case_ids: list[str], group_ids: list[str], mechanism_ids: list[str
         "cases/index.md",
         "mechanisms/index.md",
         "compare/index.md",
+        "matrix.md",
+        "side-by-side.md",
         "codebook.md",
         "downloads.md",
         "print/index.md",
@@ -160,6 +174,9 @@ class RouteTable:
         self.groups = [g for g in lib.groups if g.id in used]
         for g in self.groups:
             self._add(f"compare/{g.id}.md", f"比较：{g.name}", "compare", g.id, _WIDE_META)
+        self._add("matrix.md", MATRIX_TITLE, "matrix", None, _WIDE_META)
+        # the chosen cases in columns: the whole width, without the side menus
+        self._add("side-by-side.md", SIDE_BY_SIDE_TITLE, "side_by_side", None, {"hide": ["navigation", "toc"]})
         self._add("codebook.md", CODEBOOK_TITLE, "codebook")
         self._add("downloads.md", "数据下载", "downloads")
         if lib.glossary:
@@ -181,6 +198,7 @@ class RouteTable:
                     _PRINT_META,
                 )
         self.files = {name: name for name in DOWNLOADS}
+        self.files.update({side_by_side_data(c.id): side_by_side_data(c.id) for c in lib.cases})
         # the PDF of each printed page (site path -> the page's uri); pages link them only where the build
         # printed them (casebook.site_pdf removes the other links)
         self.pdfs = {f"{PDF_FOLDER}/{pdf_name(r.kind, r.key)}": r.uri for r in self.routes.values() if r.printed}
@@ -234,7 +252,10 @@ class RouteTable:
         listed = lib.cases if len(lib.cases) <= NAV_CASES_LISTED_UP_TO else []
         return [
             {"首页": "index.md"},
-            {"案例": ["cases/index.md"] + [{escape(c.data.city): f"cases/{c.id}.md"} for c in listed]},
+            {
+                "案例": ["cases/index.md", {MATRIX_TITLE: "matrix.md"}, {SIDE_BY_SIDE_TITLE: "side-by-side.md"}]
+                + [{escape(c.data.city): f"cases/{c.id}.md"} for c in listed]
+            },
             {
                 "机制": ["mechanisms/index.md"]
                 + [{escape(g.name): by_group[g.id]} for g in lib.mechanism_groups if g.id in by_group]

@@ -28,6 +28,7 @@ from .memory import BuildMemory, digest, files_digest, page_inputs, view_digest
 from .problems import LibraryError
 from .render import Renderer, RenderError, page_ids, page_links, toc_tokens
 from .routes import RouteTable
+from .side_by_side import files as side_by_side_files
 
 MARKER = "<!--casebook:page-body-->"
 _EXTERNAL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
@@ -94,7 +95,11 @@ class SiteBuild:
             raise cls.Failed(LibraryError(problems, root).report())
         routes = RouteTable(library, directory_urls)
         build = cls(
-            library, routes, Renderer(library, routes, root / "templates"), download_files(library), memory=memory
+            library,
+            routes,
+            Renderer(library, routes, root / "templates"),
+            download_files(library) | side_by_side_files(library, routes),
+            memory=memory,
         )
         if memory is not None:
             templates = sorted(p for p in (root / "templates").rglob("*") if p.is_file())
@@ -268,6 +273,7 @@ class SiteBuild:
         resolved: dict[str, str | None] = {}
         for href in set(page_links(html)):
             path, _, fragment = href.partition("#")
+            path = path.partition("?")[0]  # a query (the cases index's filters) is not part of the page's address
             if _EXTERNAL.match(path):
                 continue  # another site (narratives may link to http(s) addresses)
             if path not in resolved:
