@@ -153,10 +153,13 @@
       var label = box.closest("label");
       if (label) label.hidden = false;
       Array.prototype.forEach.call(box.labels || [], function (l) { l.hidden = false; });
-      var city = box.getAttribute("data-city");
+      // the city: written beside the box, or the text of the case's link next to it (the cases index writes
+      // no more than the link, which keeps the index small: its label is made here, where the box is shown)
+      var link = box.parentNode ? box.parentNode.querySelector("a") : null;
+      var city = box.getAttribute("data-city") || (link ? link.textContent.trim() : "");
       if (city) names[box.value] = city;
       if (!(box.labels && box.labels.length) && !box.getAttribute("aria-label") && !box.getAttribute("aria-labelledby")) {
-        box.setAttribute("aria-label", "加入对照：" + (city || box.value));
+        box.setAttribute("aria-label", "选择对照：" + (city || box.value));
       }
       box.addEventListener("change", onBox);
     });
