@@ -5,14 +5,12 @@ Pages and cases are picked from the loaded library, never by name. One browser, 
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 
 from casebook.render import join_notes
-
-SCHEMES = ("default", "slate")  # Material's light and dark schemes
+from schemes import SCHEMES, scheme_context, serious_violations
 
 
 def _first_page_with(site, folder: str, needle: str) -> str | None:
@@ -55,14 +53,8 @@ def picked(site, library) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def contexts(browser):
-    """A browser context per colour scheme: Material reads the scheme from localStorage (`__palette`, scoped to
-    the site's root path) before the page is drawn, so no colour transition is caught half-way."""
-    out = {}
-    for index, scheme in enumerate(SCHEMES):
-        ctx = browser.new_context(viewport={"width": 1366, "height": 900})
-        palette = {"index": index, "color": {"media": "", "scheme": scheme, "primary": "red", "accent": "red"}}
-        ctx.add_init_script(f"localStorage.setItem('/.__palette', {json.dumps(json.dumps(palette))})")
-        out[scheme] = ctx
+    """A browser context per colour scheme."""
+    out = {scheme: scheme_context(browser, scheme) for scheme in SCHEMES}
     yield out
     for ctx in out.values():
         ctx.close()
@@ -86,11 +78,7 @@ def test_no_serious_or_critical_axe_violation(contexts, server, picked, scheme):
         for kind, path in picked.items():
             page.goto(server.url + path, wait_until="load")
             assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == scheme
-            result = axe.run(page).response
-            for v in result["violations"]:
-                if v["impact"] in ("serious", "critical"):
-                    example = v["nodes"][0]["html"][:120] if v["nodes"] else ""
-                    found.append(f"{kind} (/{path}): {v['id']} [{v['impact']}] × {len(v['nodes'])}, e.g. {example}")
+            found += serious_violations(axe, page, f"{kind} (/{path})")
     finally:
         page.close()
     assert not found, f"axe-core, {scheme} scheme:\n" + "\n".join(found)

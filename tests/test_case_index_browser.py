@@ -6,7 +6,6 @@ the rows a filter shows, the URL it writes, the cases a tile leads to."""
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from urllib.parse import unquote
@@ -16,13 +15,13 @@ import pytest
 from conftest import ROOT, run_build
 
 from casebook.facets import SLOTS, build_facets, counts, matching, query
+from schemes import SCHEMES, scheme_context, serious_violations
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from generate import generate  # noqa: E402
 
 GENERATED_N = 200
-SCHEMES = ("default", "slate")
 
 
 @pytest.fixture(scope="module")
@@ -400,12 +399,7 @@ def test_tiles_print_on_a4(built, browser):
 
 @pytest.fixture(scope="module")
 def scheme_contexts(browser):
-    out = {}
-    for index, scheme in enumerate(SCHEMES):
-        ctx = browser.new_context(viewport={"width": 1366, "height": 900})
-        palette = {"index": index, "color": {"media": "", "scheme": scheme, "primary": "red", "accent": "red"}}
-        ctx.add_init_script(f"localStorage.setItem('/.__palette', {json.dumps(json.dumps(palette))})")
-        out[scheme] = ctx
+    out = {scheme: scheme_context(browser, scheme) for scheme in SCHEMES}
     yield out
     for ctx in out.values():
         ctx.close()
@@ -424,10 +418,7 @@ def test_no_serious_or_critical_axe_violation(built, scheme_contexts, scheme):
         for path in ("", "cases/", "cases/?" + query({"mechanism": mechanisms}, {"mechanism": "all"}), "matrix/"):
             p.goto(url + path, wait_until="load")
             assert p.evaluate("document.body.getAttribute('data-md-color-scheme')") == scheme
-            for v in axe.run(p).response["violations"]:
-                if v["impact"] in ("serious", "critical"):
-                    example = v["nodes"][0]["html"][:120] if v["nodes"] else ""
-                    found.append(f"/{path}: {v['id']} [{v['impact']}] × {len(v['nodes'])}, e.g. {example}")
+            found += serious_violations(axe, p, f"/{path}")
     finally:
         p.close()
     assert not found, f"axe-core, {scheme} scheme:\n" + "\n".join(found)

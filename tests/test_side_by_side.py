@@ -23,10 +23,9 @@ from casebook.compare import build_column
 from casebook.render import ValueRow
 from casebook.routes import side_by_side_data
 from casebook.side_by_side import MAX_CASES, RULES, rule_inputs
+from schemes import LAPTOP, SCHEMES, scheme_context, serious_violations
 
-SCHEMES = ("default", "slate")
 PHONE = {"width": 390, "height": 844}
-LAPTOP = {"width": 1366, "height": 900}
 HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
 
 
@@ -82,13 +81,7 @@ def context(browser):
 
 def _scheme_context(browser, scheme: str, viewport=LAPTOP):
     """A context in one of Material's colour schemes (read from localStorage before the page is drawn)."""
-    ctx = browser.new_context(viewport=viewport)
-    palette = {
-        "index": SCHEMES.index(scheme),
-        "color": {"media": "", "scheme": scheme, "primary": "red", "accent": "red"},
-    }
-    ctx.add_init_script(f"localStorage.setItem('/.__palette', {json.dumps(json.dumps(palette))})")
-    return ctx
+    return scheme_context(browser, scheme, viewport)
 
 
 def _view(page, url: str) -> None:
@@ -611,10 +604,7 @@ def test_no_serious_or_critical_axe_violation(browser, server, library, scheme):
                 page.evaluate("window.scrollTo(0, 0)")
                 page.wait_for_timeout(600)
             assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == scheme
-            for v in axe.run(page).response["violations"]:
-                if v["impact"] in ("serious", "critical"):
-                    example = v["nodes"][0]["html"][:160] if v["nodes"] else ""
-                    found.append(f"/{path}: {v['id']} [{v['impact']}] × {len(v['nodes'])}, e.g. {example}")
+            found += serious_violations(axe, page, f"/{path}", 160)
     finally:
         ctx.close()
     assert not found, f"axe-core, {scheme} scheme:\n" + "\n".join(found)
